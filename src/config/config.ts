@@ -1,0 +1,92 @@
+// One typed, frozen Config from command-line flags, then OPENPCA_* environment variables, then defaults.
+import { resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Regions the server answers for; null = any syntactically valid region. */
+  regions: readonly string[] | null;
+  kekBase64: string | undefined;
+  kekFile: string | undefined;
+  bootstrap: { accessKeyId: string; secretAccessKey: string; accountId: string } | undefined;
+  maxBodyBytes: number;
+  caQuota: number;
+  /** A CA still CREATING after this long is moved to FAILED (REQUEST_TIMED_OUT). */
+  creationTimeoutMs: number;
+  purgeIntervalMs: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+}
+
+/** Every option: flag, environment variable, default, description. The README's table is written from this. */
+export const OPTIONS = [
+  ['--host', 'OPENPCA_HOST', '127.0.0.1', 'Address to listen on.'],
+  ['--port', 'OPENPCA_PORT', '8765', 'TCP port for the API (POST /) and GET /healthz.'],
+  ['--data-dir', 'OPENPCA_DATA_DIR', './data', 'Directory for the SQLite database, the key-encryption key and generated credentials.'],
+  ['--log-level', 'OPENPCA_LOG_LEVEL', 'info', 'debug, info, warn or error. Logs are JSON lines on stdout.'],
+  ['--regions', 'OPENPCA_REGIONS', '(any)', 'Comma-separated regions to serve; requests signed for others get InvalidSignatureException.'],
+  ['', 'OPENPCA_KEK', '(file)', 'Key-encryption key, 32 bytes base64. Without it, <data-dir>/kek is used (created with mode 0600).'],
+  ['', 'OPENPCA_KEK_FILE', '<data-dir>/kek', 'File holding the key-encryption key.'],
+  ['', 'OPENPCA_ACCESS_KEY_ID', '(generated)', 'Access key id accepted for SigV4. Without it, a key pair is generated on first start into <data-dir>/credentials.json (mode 0600) and printed once.'],
+  ['', 'OPENPCA_SECRET_ACCESS_KEY', '(generated)', 'Secret for OPENPCA_ACCESS_KEY_ID.'],
+  ['', 'OPENPCA_ACCOUNT_ID', '000000000000', 'The 12-digit account that OPENPCA_ACCESS_KEY_ID belongs to.'],
+  ['--max-body-bytes', 'OPENPCA_MAX_BODY_BYTES', '6291456', 'Largest request body accepted.'],
+  ['--ca-quota', 'OPENPCA_CA_QUOTA', '200', 'CAs per account and region (DELETED ones count until purged).'],
+  ['', 'OPENPCA_CREATION_TIMEOUT_MS', '300000', 'A CA still CREATING after this long becomes FAILED (REQUEST_TIMED_OUT).'],
+  ['', 'OPENPCA_PURGE_INTERVAL_MS', '60000', 'How often deleted CAs past their restore window are purged.'],
+  ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
+] as const;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new ConfigError(`unexpected argument '${a}'`);
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (!OPTIONS.some(([f]) => f === name)) throw new ConfigError(`unknown option '${name}' (see openpca --help)`);
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${name} needs a value`);
+    flags.set(name, value);
+  }
+  const get = (flag: string, envName: string): string | undefined => (flag && flags.get(flag)) || env[envName] || undefined;
+  const int = (flag: string, envName: string, dflt: number, min: number): number => {
+    const v = get(flag, envName);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag || envName} must be an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+  const logLevel = (get('--log-level', 'OPENPCA_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn or error, got '${logLevel}'`);
+  const regions = get('--regions', 'OPENPCA_REGIONS');
+  const akid = env.OPENPCA_ACCESS_KEY_ID;
+  const secret = env.OPENPCA_SECRET_ACCESS_KEY;
+  if (Boolean(akid) !== Boolean(secret)) throw new ConfigError('set both OPENPCA_ACCESS_KEY_ID and OPENPCA_SECRET_ACCESS_KEY, or neither');
+  const accountId = env.OPENPCA_ACCOUNT_ID ?? '000000000000';
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`OPENPCA_ACCOUNT_ID must be 12 digits, got '${accountId}'`);
+  const port = int('--port', 'OPENPCA_PORT', 8765, 0);
+  if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}`);
+  const sync = (env.OPENPCA_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError(`OPENPCA_SQLITE_SYNCHRONOUS must be FULL or NORMAL, got '${sync}'`);
+  return Object.freeze({
+    host: get('--host', 'OPENPCA_HOST') ?? '127.0.0.1',
+    port,
+    dataDir: resolve(get('--data-dir', 'OPENPCA_DATA_DIR') ?? './data'),
+    logLevel,
+    regions: regions ? Object.freeze(regions.split(',').map((r) => r.trim()).filter(Boolean)) : null,
+    kekBase64: env.OPENPCA_KEK || undefined,
+    kekFile: env.OPENPCA_KEK_FILE || undefined,
+    bootstrap: akid && secret ? { accessKeyId: akid, secretAccessKey: secret, accountId } : undefined,
+    maxBodyBytes: int('--max-body-bytes', 'OPENPCA_MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
+    caQuota: int('--ca-quota', 'OPENPCA_CA_QUOTA', 200, 1),
+    creationTimeoutMs: int('', 'OPENPCA_CREATION_TIMEOUT_MS', 300_000, 1000),
+    purgeIntervalMs: int('', 'OPENPCA_PURGE_INTERVAL_MS', 60_000, 100),
+    sqliteSynchronous: sync,
+  });
+}

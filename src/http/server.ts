@@ -1,0 +1,134 @@
+// The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4), GET /healthz for probes.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApiError } from '../contract/errors.ts';
+import { OPERATIONS, type OperationName } from '../contract/generated.ts';
+import { decodeAndValidate } from '../contract/validate.ts';
+import { HANDLERS } from '../operations/index.ts';
+import type { RequestContext, Services } from '../operations/context.ts';
+import { CONTENT_TYPE, errorReply, serialiseOutput } from '../protocol/json.ts';
+import { verifySigV4, type Credential } from '../protocol/sigv4.ts';
+
+const TARGET_PREFIX = 'ACMPrivateCA.';
+
+export interface ApiServerOptions {
+  svc: Services;
+  lookupCredential: (accessKeyId: string) => Credential | undefined;
+}
+
+export function createApiServer(o: ApiServerOptions): Server {
+  const { svc } = o;
+  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 30_000, requestTimeout: 120_000 }, (req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      svc.log.error('unhandled error while answering', { error: e });
+      if (!res.headersSent) { res.statusCode = 500; res.end(); } else res.destroy();
+    });
+  });
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    svc.log.debug('malformed HTTP from client', { error: err.message });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.setHeader('x-amzn-RequestId', requestId);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && path === '/healthz') {
+      send(res, 200, { 'Content-Type': 'application/json' }, '{"status":"ok"}');
+      return;
+    }
+    if (req.method !== 'POST') {
+      await drain(req, svc.config.maxBodyBytes);
+      res.setHeader('Allow', 'POST');
+      sendError(res, new ApiError('UnknownOperationException', `${req.method} ${path} is not an API call: the acm-pca API takes POST requests with an X-Amz-Target header (and GET /healthz answers probes).`, 405));
+      return;
+    }
+    let op: string | undefined;
+    let accessKeyId: string | undefined;
+    let status = 200;
+    let code: string | undefined;
+    try {
+      const body = await readBody(req, svc.config.maxBodyBytes);
+      const now = svc.now();
+      const principal = verifySigV4(
+        { method: 'POST', path, query: (req.url ?? '').split('?')[1], headers: req.headers, rawHeaders: req.rawHeaders, body },
+        {
+          now: new Date(now), lookup: o.lookupCredential,
+          ...(svc.config.regions ? { isRegionAllowed: (r: string) => svc.config.regions!.includes(r) } : {}),
+        },
+      );
+      accessKeyId = principal.accessKeyId;
+      const target = header(req, 'x-amz-target');
+      op = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+      if (!target || !op || !Object.hasOwn(OPERATIONS, op)) {
+        throw new ApiError('UnknownOperationException', target
+          ? `Unknown operation '${target}': X-Amz-Target must be ACMPrivateCA.<Operation> with one of the 23 acm-pca operations.`
+          : 'Missing X-Amz-Target header: it names the operation, e.g. ACMPrivateCA.DescribeCertificateAuthority.');
+      }
+      const name = op as OperationName;
+      const input = decodeAndValidate(name, body);
+      const ctx: RequestContext = { accountId: principal.accountId, region: principal.region, accessKeyId, requestId, now, svc };
+      const handler = HANDLERS[name] as (i: unknown, c: RequestContext) => Promise<unknown>;
+      const output = await handler(input, ctx);
+      send(res, 200, { 'Content-Type': CONTENT_TYPE }, serialiseOutput(output));
+    } catch (e) {
+      const err = e instanceof ApiError ? e : internal(e, requestId);
+      status = err.status;
+      code = err.code;
+      sendError(res, err);
+    } finally {
+      const fields = { requestId, operation: op, status, errorCode: code, accessKeyId, ms: Math.round((performance.now() - started) * 10) / 10 };
+      if (status >= 500) svc.log.error('request', fields); else svc.log.info('request', fields);
+    }
+  }
+
+  function internal(e: unknown, requestId: string): ApiError {
+    svc.log.error('internal failure', { requestId, error: e });
+    return new ApiError('InternalFailure', `The server encountered an internal error (request id ${requestId}); it has been logged.`);
+  }
+
+  return server;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  const buf = Buffer.from(body);
+  res.writeHead(status, { ...headers, 'Content-Length': String(buf.length) });
+  res.end(buf);
+}
+
+function sendError(res: ServerResponse, e: ApiError): void {
+  const r = errorReply(e);
+  send(res, r.status, { 'Content-Type': CONTENT_TYPE, ...r.headers }, r.body);
+}
+
+/** Reads the body up to `max` bytes; beyond it, drains (bounded) and rejects so the connection stays usable. */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = Number.isFinite(declared) && declared > max;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) over = true;
+    if (!over) chunks.push(chunk);
+    else if (size > max * 4) { req.destroy(); break; }
+  }
+  if (over) {
+    throw new ApiError('SerializationException', `The request body (${Number.isFinite(declared) ? declared : size} bytes) exceeds the ${max}-byte limit of this server.`, 413);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function drain(req: IncomingMessage, max: number): Promise<void> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) { req.destroy(); return; }
+  }
+}

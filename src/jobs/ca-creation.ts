@@ -1,0 +1,77 @@
+// Background step T2/T3 of LIFECYCLE.md: make the CA key and CSR, then PENDING_CERTIFICATE; or FAILED with a reason.
+import type { KeyStore } from '../ports/keys.ts';
+import type { CaRecord, Store } from '../ports/store.ts';
+import type { Logger } from '../protocol/log.ts';
+import { buildCaCsr } from '../x509/csr.ts';
+import type { SigningAlgorithm } from '../x509/algorithms.ts';
+import type { TaskRunner } from './runner.ts';
+
+export interface CaCreationDeps {
+  store: Store; keys: KeyStore; log: Logger; runner: TaskRunner;
+  now: () => number;
+  timeoutMs: number;
+}
+
+export class CaCreation {
+  private readonly d: CaCreationDeps;
+  private readonly running = new Set<string>();
+  constructor(d: CaCreationDeps) { this.d = d; }
+
+  /** Starts (once per CA and process) the creation of a CA that is CREATING. */
+  start(arn: string): Promise<void> {
+    if (this.running.has(arn)) return Promise.resolve();
+    this.running.add(arn);
+    return this.d.runner.run(`create ${arn}`, async () => {
+      try { await this.create(arn); } finally { this.running.delete(arn); }
+    });
+  }
+
+  /** After a restart: resume every CA caught in CREATING (or fail it if it has waited too long). */
+  async resumeAll(): Promise<number> {
+    const pending = await this.d.store.read.cas.withStatus('CREATING');
+    for (const ca of pending) void this.start(ca.arn);
+    return pending.length;
+  }
+
+  private async create(arn: string): Promise<void> {
+    const ca = await this.d.store.read.cas.get(arn);
+    if (!ca || ca.status !== 'CREATING') return;
+    if (this.d.now() - ca.createdAt > this.d.timeoutMs) {
+      await this.finish(ca, 'REQUEST_TIMED_OUT', `creation did not finish within ${this.d.timeoutMs} ms`);
+      return;
+    }
+    const started = this.d.now();
+    let csrPem: string;
+    let ref;
+    try {
+      ref = await this.d.keys.generate({ algorithm: ca.keyAlgorithm, label: arn });
+      const signer = await this.d.keys.signer(ref);
+      const config = JSON.parse(ca.configuration) as { Subject: never; CsrExtensions?: never; SigningAlgorithm: SigningAlgorithm };
+      csrPem = (await buildCaCsr({ subject: config.Subject, csrExtensions: config.CsrExtensions, signingAlgorithm: config.SigningAlgorithm, signer })).pem;
+    } catch (e) {
+      this.d.log.error('CA key or CSR generation failed', { arn, error: e });
+      await this.finish(ca, /not supported|unsupported/i.test(String(e)) ? 'UNSUPPORTED_ALGORITHM' : 'OTHER', String(e));
+      return;
+    }
+    const keyRef = ref;
+    const done = await this.d.store.transaction(async (tx) => {
+      const cur = await tx.cas.get(arn);
+      if (!cur || cur.status !== 'CREATING') return false; // deleted (purged) meanwhile
+      await tx.cas.update(arn, {
+        status: 'PENDING_CERTIFICATE', keyUri: keyRef.uri, keySpki: keyRef.spki, csrPem, lastStateChangeAt: this.d.now(),
+      });
+      return true;
+    });
+    if (!done) await this.d.keys.destroy(keyRef);
+    this.d.log.info(done ? 'CA key and CSR ready' : 'CA vanished during creation; key discarded', { arn, keyAlgorithm: ca.keyAlgorithm, ms: this.d.now() - started });
+  }
+
+  private async finish(ca: CaRecord, reason: 'REQUEST_TIMED_OUT' | 'UNSUPPORTED_ALGORITHM' | 'OTHER', detail: string): Promise<void> {
+    await this.d.store.transaction(async (tx) => {
+      const cur = await tx.cas.get(ca.arn);
+      if (!cur || cur.status !== 'CREATING') return;
+      await tx.cas.update(ca.arn, { status: 'FAILED', failureReason: reason, lastStateChangeAt: this.d.now() });
+    });
+    this.d.log.warn('CA creation failed', { arn: ca.arn, failureReason: reason, detail });
+  }
+}

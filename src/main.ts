@@ -1,0 +1,78 @@
+// Composition root: the only place that builds adapters from configuration and wires them together.
+import { randomUUID, hkdfSync } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.ts';
+import { loadCredentials, type CredentialFile } from './config/credentials.ts';
+import { NextTokens } from './domain/paging.ts';
+import { createApiServer } from './http/server.ts';
+import { CaCreation } from './jobs/ca-creation.ts';
+import { purgeExpired } from './jobs/purge.ts';
+import { TaskRunner } from './jobs/runner.ts';
+import { loadKek } from './keys/software/kek.ts';
+import { SoftwareKeyStore } from './keys/software/keystore.ts';
+import type { Services } from './operations/context.ts';
+import { createLogger, type Logger } from './protocol/log.ts';
+import type { Credential } from './protocol/sigv4.ts';
+import { SqliteStore } from './storage/sqlite/store.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** A key pair generated on this start (first start on an empty data directory), to be shown once. */
+  createdCredential: CredentialFile | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const { kek, created: kekCreated, source } = loadKek({ dataDir: config.dataDir, kekBase64: config.kekBase64, kekFile: config.kekFile });
+  if (kekCreated) log.info('generated a new key-encryption key', { file: source });
+  const { credentials, created } = loadCredentials(config.dataDir, config.bootstrap);
+  const byKey = new Map<string, Credential>(credentials.map((c) => [c.accessKeyId, c]));
+
+  const store = new SqliteStore({ path: join(config.dataDir, 'openpca.sqlite'), synchronous: config.sqliteSynchronous });
+  const keys = new SoftwareKeyStore(kek);
+  const runner = new TaskRunner(log);
+  const now = () => Date.now();
+  const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs });
+  const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
+  const svc: Services = { store, keys, creation, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+
+  const resumed = await creation.resumeAll();
+  if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });
+  const purge = async () => {
+    try { await purgeExpired(store, now(), log); } catch (e) { log.error('purge failed', { error: e }); }
+  };
+  await purge();
+  const timer = setInterval(() => void runner.run('purge', purge), config.purgeIntervalMs);
+  timer.unref();
+
+  const server = createApiServer({ svc, lookupCredential: (id) => byKey.get(id) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  log.info('listening', { url, port, dataDir: config.dataDir, accounts: [...new Set(credentials.map((c) => c.accountId))] });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url, port, createdCredential: created,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await closed;
+        await runner.drain();
+        await store.close();
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The handler table: one entry per operation of the model, typed so that a missing operation fails to compile.
+import type { OperationName } from '../contract/generated.ts';
+import { createCertificateAuthority } from './create-certificate-authority.ts';
+import { deleteCertificateAuthority } from './delete-certificate-authority.ts';
+import { describeCertificateAuthority } from './describe-certificate-authority.ts';
+import { getCertificateAuthorityCsr } from './get-certificate-authority-csr.ts';
+import { listCertificateAuthorities } from './list-certificate-authorities.ts';
+import { restoreCertificateAuthority } from './restore-certificate-authority.ts';
+import { listTags, tagCertificateAuthority, untagCertificateAuthority } from './tags.ts';
+import { updateCertificateAuthority } from './update-certificate-authority.ts';
+import { notImplemented, type Handler } from './context.ts';
+
+export const HANDLERS: { readonly [K in OperationName]: Handler<K> } = {
+  CreateCertificateAuthority: createCertificateAuthority,
+  CreateCertificateAuthorityAuditReport: notImplemented('CreateCertificateAuthorityAuditReport'),
+  CreatePermission: notImplemented('CreatePermission'),
+  DeleteCertificateAuthority: deleteCertificateAuthority,
+  DeletePermission: notImplemented('DeletePermission'),
+  DeletePolicy: notImplemented('DeletePolicy'),
+  DescribeCertificateAuthority: describeCertificateAuthority,
+  DescribeCertificateAuthorityAuditReport: notImplemented('DescribeCertificateAuthorityAuditReport'),
+  GetCertificate: notImplemented('GetCertificate'),
+  GetCertificateAuthorityCertificate: notImplemented('GetCertificateAuthorityCertificate'),
+  GetCertificateAuthorityCsr: getCertificateAuthorityCsr,
+  GetPolicy: notImplemented('GetPolicy'),
+  ImportCertificateAuthorityCertificate: notImplemented('ImportCertificateAuthorityCertificate'),
+  IssueCertificate: notImplemented('IssueCertificate'),
+  ListCertificateAuthorities: listCertificateAuthorities,
+  ListPermissions: notImplemented('ListPermissions'),
+  ListTags: listTags,
+  PutPolicy: notImplemented('PutPolicy'),
+  RestoreCertificateAuthority: restoreCertificateAuthority,
+  RevokeCertificate: notImplemented('RevokeCertificate'),
+  TagCertificateAuthority: tagCertificateAuthority,
+  UntagCertificateAuthority: untagCertificateAuthority,
+  UpdateCertificateAuthority: updateCertificateAuthority,
+};

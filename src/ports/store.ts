@@ -1,0 +1,83 @@
+// Storage port: the repositories every adapter (SQLite now, PostgreSQL later) implements, and one transaction boundary.
+import type { KeyAlgorithm } from '../x509/algorithms.ts';
+
+export type StoredStatus = 'CREATING' | 'PENDING_CERTIFICATE' | 'ACTIVE' | 'DISABLED' | 'FAILED' | 'DELETED';
+
+/** One certificate authority as stored. Times are epoch milliseconds. JSON columns hold the wire structures. */
+export interface CaRecord {
+  arn: string;
+  id: string;
+  account: string;
+  region: string;
+  type: 'ROOT' | 'SUBORDINATE';
+  status: StoredStatus;
+  /** Status the CA had when it was deleted (restored to it). */
+  statusBeforeDeletion: StoredStatus | null;
+  failureReason: string | null;
+  /** CertificateAuthorityConfiguration as accepted (JSON text). */
+  configuration: string;
+  /** RevocationConfiguration as stored, defaults filled (JSON text), or null. */
+  revocation: string | null;
+  usageMode: string;
+  keyStorageSecurityStandard: string;
+  keyAlgorithm: KeyAlgorithm;
+  createdAt: number;
+  lastStateChangeAt: number;
+  restorableUntil: number | null;
+  /** KeyStore reference (opaque) once the key exists. */
+  keyUri: string | null;
+  keySpki: Uint8Array | null;
+  csrPem: string | null;
+  certificatePem: string | null;
+  certificateChainPem: string | null;
+  serial: string | null;
+  notBefore: number | null;
+  notAfter: number | null;
+}
+
+export interface TagRecord { key: string; value: string | null }
+
+export interface CaRepository {
+  get(arn: string): Promise<CaRecord | undefined>;
+  insert(ca: CaRecord): Promise<void>;
+  update(arn: string, patch: Partial<Omit<CaRecord, 'arn' | 'id' | 'account' | 'region'>>): Promise<void>;
+  delete(arn: string): Promise<void>;
+  /** Page of CAs of an account/region ordered by (createdAt, arn), strictly after the cursor. */
+  list(account: string, region: string, after: { createdAt: number; arn: string } | null, limit: number): Promise<CaRecord[]>;
+  /** CAs that count against the per-region quota (every stored CA, DELETED included). */
+  count(account: string, region: string): Promise<number>;
+  withStatus(status: StoredStatus): Promise<CaRecord[]>;
+  /** DELETED CAs whose restore window ended at or before `now`. */
+  expiredDeletions(now: number): Promise<CaRecord[]>;
+}
+
+export interface TagRepository {
+  list(arn: string): Promise<TagRecord[]>;
+  /** Replaces the CA's whole tag set (insertion order kept). */
+  replace(arn: string, tags: TagRecord[]): Promise<void>;
+}
+
+export interface IdempotencyRecord {
+  account: string; region: string; operation: string; scope: string; token: string;
+  result: string; createdAt: number;
+}
+
+export interface IdempotencyRepository {
+  get(k: Omit<IdempotencyRecord, 'result' | 'createdAt'>, notBefore: number): Promise<IdempotencyRecord | undefined>;
+  put(r: IdempotencyRecord): Promise<void>;
+  purgeBefore(ts: number): Promise<number>;
+}
+
+export interface Repositories {
+  cas: CaRepository;
+  tags: TagRepository;
+  idempotency: IdempotencyRepository;
+}
+
+export interface Store {
+  /** Reads outside a transaction (each statement sees committed data). */
+  readonly read: Repositories;
+  /** Runs `work` in one serialisable transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+// SQLite schema migrations, applied in order at open; each runs in its own transaction.
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE certificate_authorities (
+        arn TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        status_before_deletion TEXT,
+        failure_reason TEXT,
+        configuration TEXT NOT NULL,
+        revocation TEXT,
+        usage_mode TEXT NOT NULL,
+        key_storage_security_standard TEXT NOT NULL,
+        key_algorithm TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_state_change_at INTEGER NOT NULL,
+        restorable_until INTEGER,
+        key_uri TEXT,
+        key_spki BLOB,
+        csr_pem TEXT,
+        certificate_pem TEXT,
+        certificate_chain_pem TEXT,
+        serial TEXT,
+        not_before INTEGER,
+        not_after INTEGER
+      );
+      CREATE INDEX ca_by_owner ON certificate_authorities (account, region, created_at, arn);
+      CREATE INDEX ca_by_status ON certificate_authorities (status);
+      CREATE TABLE tags (
+        ca_arn TEXT NOT NULL REFERENCES certificate_authorities (arn) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT,
+        PRIMARY KEY (ca_arn, key)
+      );
+      CREATE TABLE idempotency_tokens (
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        token TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account, region, operation, scope, token)
+      );
+    `,
+  },
+];

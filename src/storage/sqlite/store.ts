@@ -1,0 +1,169 @@
+// Store adapter on embedded SQLite (node:sqlite): WAL, serialised transactions, schema migrations.
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type {
+  CaRecord, CaRepository, IdempotencyRepository, Repositories, Store, StoredStatus, TagRecord, TagRepository,
+} from '../../ports/store.ts';
+import { MIGRATIONS } from './schema.ts';
+
+type Row = Record<string, unknown>;
+
+const CA_COLUMNS: ReadonlyArray<[keyof CaRecord, string]> = [
+  ['arn', 'arn'], ['id', 'id'], ['account', 'account'], ['region', 'region'], ['type', 'type'],
+  ['status', 'status'], ['statusBeforeDeletion', 'status_before_deletion'], ['failureReason', 'failure_reason'],
+  ['configuration', 'configuration'], ['revocation', 'revocation'], ['usageMode', 'usage_mode'],
+  ['keyStorageSecurityStandard', 'key_storage_security_standard'], ['keyAlgorithm', 'key_algorithm'],
+  ['createdAt', 'created_at'], ['lastStateChangeAt', 'last_state_change_at'], ['restorableUntil', 'restorable_until'],
+  ['keyUri', 'key_uri'], ['keySpki', 'key_spki'], ['csrPem', 'csr_pem'], ['certificatePem', 'certificate_pem'],
+  ['certificateChainPem', 'certificate_chain_pem'], ['serial', 'serial'], ['notBefore', 'not_before'], ['notAfter', 'not_after'],
+];
+const COLUMN_OF = new Map(CA_COLUMNS);
+
+function toCa(r: Row | undefined): CaRecord | undefined {
+  if (!r) return undefined;
+  const o: Record<string, unknown> = {};
+  for (const [prop, col] of CA_COLUMNS) o[prop] = r[col] ?? null;
+  return o as unknown as CaRecord;
+}
+
+export interface SqliteOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** 'FULL' (default) syncs the WAL on every commit, so an acknowledged change survives power loss too. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export class SqliteStore implements Store {
+  readonly read: Repositories;
+  private readonly db: DatabaseSync;
+  /** A second connection for reads outside transactions: with WAL it only ever sees committed data. */
+  private readonly reader: DatabaseSync;
+  private readonly txRepos: Repositories;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(o: SqliteOptions) {
+    this.db = new DatabaseSync(o.path);
+    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${o.synchronous ?? 'FULL'}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;`);
+    this.migrate();
+    this.reader = o.path === ':memory:' ? this.db : new DatabaseSync(o.path, { readOnly: true });
+    if (this.reader !== this.db) this.reader.exec('PRAGMA busy_timeout=5000;');
+    this.read = repositories(this.reader);
+    this.txRepos = repositories(this.db);
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+        this.db.exec('COMMIT');
+      } catch (e) {
+        this.db.exec('ROLLBACK');
+        throw e;
+      }
+    }
+  }
+
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await work(this.txRepos);
+        this.db.exec('COMMIT');
+        return out;
+      } catch (e) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    };
+    // One connection: transactions run one after another, never interleaved.
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.reader !== this.db) this.reader.close();
+    this.db.close();
+  }
+}
+
+function repositories(db: DatabaseSync): Repositories {
+    const stmts = new Map<string, StatementSync>();
+    const st = (sql: string): StatementSync => {
+      let s = stmts.get(sql);
+      if (!s) { s = db.prepare(sql); stmts.set(sql, s); }
+      return s;
+    };
+    const cas: CaRepository = {
+      async get(arn) { return toCa(st('SELECT * FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined); },
+      async insert(ca) {
+        const cols = CA_COLUMNS.map(([, c]) => c);
+        const vals = CA_COLUMNS.map(([p]) => (ca[p] ?? null) as never);
+        st(`INSERT INTO certificate_authorities (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(...vals);
+      },
+      async update(arn, patch) {
+        const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+        if (entries.length === 0) return;
+        const sets = entries.map(([k]) => {
+          const c = COLUMN_OF.get(k as keyof CaRecord);
+          if (!c) throw new Error(`unknown CA field ${k}`);
+          return `${c} = ?`;
+        });
+        st(`UPDATE certificate_authorities SET ${sets.join(', ')} WHERE arn = ?`).run(...entries.map(([, v]) => v as never), arn);
+      },
+      async delete(arn) {
+        st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM certificate_authorities WHERE arn = ?').run(arn);
+      },
+      async list(account, region, after, limit) {
+        const rows = after
+          ? st(`SELECT * FROM certificate_authorities WHERE account = ? AND region = ? AND (created_at > ? OR (created_at = ? AND arn > ?))
+                ORDER BY created_at, arn LIMIT ?`).all(account, region, after.createdAt, after.createdAt, after.arn, limit)
+          : st('SELECT * FROM certificate_authorities WHERE account = ? AND region = ? ORDER BY created_at, arn LIMIT ?').all(account, region, limit);
+        return (rows as Row[]).map((r) => toCa(r)!);
+      },
+      async count(account, region) {
+        const r = st('SELECT COUNT(*) AS n FROM certificate_authorities WHERE account = ? AND region = ?').get(account, region) as Row;
+        return Number(r.n);
+      },
+      async withStatus(status: StoredStatus) {
+        return (st('SELECT * FROM certificate_authorities WHERE status = ? ORDER BY created_at').all(status) as Row[]).map((r) => toCa(r)!);
+      },
+      async expiredDeletions(now) {
+        return (st(`SELECT * FROM certificate_authorities WHERE status = 'DELETED' AND restorable_until <= ?`).all(now) as Row[]).map((r) => toCa(r)!);
+      },
+    };
+    const tags: TagRepository = {
+      async list(arn) {
+        return (st('SELECT key, value FROM tags WHERE ca_arn = ? ORDER BY position').all(arn) as Row[])
+          .map((r): TagRecord => ({ key: String(r.key), value: r.value === null ? null : String(r.value) }));
+      },
+      async replace(arn, list) {
+        st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
+        const ins = st('INSERT INTO tags (ca_arn, position, key, value) VALUES (?, ?, ?, ?)');
+        list.forEach((t, i) => ins.run(arn, i, t.key, t.value));
+      },
+    };
+    const idempotency: IdempotencyRepository = {
+      async get(k, notBefore) {
+        const r = st(`SELECT * FROM idempotency_tokens WHERE account = ? AND region = ? AND operation = ? AND scope = ? AND token = ? AND created_at >= ?`)
+          .get(k.account, k.region, k.operation, k.scope, k.token, notBefore) as Row | undefined;
+        if (!r) return undefined;
+        return { ...k, result: String(r.result), createdAt: Number(r.created_at) };
+      },
+      async put(r) {
+        st(`INSERT INTO idempotency_tokens (account, region, operation, scope, token, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account, region, operation, scope, token) DO UPDATE SET result = excluded.result, created_at = excluded.created_at`)
+          .run(r.account, r.region, r.operation, r.scope, r.token, r.result, r.createdAt);
+      },
+      async purgeBefore(ts) {
+        return Number(st('DELETE FROM idempotency_tokens WHERE created_at < ?').run(ts).changes);
+      },
+    };
+    return { cas, tags, idempotency };
+}
