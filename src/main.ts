@@ -36,7 +36,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const keys = new SoftwareKeyStore(kek);
   const runner = new TaskRunner(log);
   const now = () => Date.now();
-  const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs });
+  const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs, delayMs: config.creationDelayMs });
   const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
   const svc: Services = { store, keys, creation, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 

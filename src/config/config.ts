@@ -17,6 +17,8 @@ export interface Config {
   caQuota: number;
   /** A CA still CREATING after this long is moved to FAILED (REQUEST_TIMED_OUT). */
   creationTimeoutMs: number;
+  /** Artificial wait before a CA's key is generated, so clients can exercise their CREATING/waiter paths. */
+  creationDelayMs: number;
   purgeIntervalMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
 }
@@ -36,6 +38,7 @@ export const OPTIONS = [
   ['--max-body-bytes', 'OPENPCA_MAX_BODY_BYTES', '6291456', 'Largest request body accepted.'],
   ['--ca-quota', 'OPENPCA_CA_QUOTA', '200', 'CAs per account and region (DELETED ones count until purged).'],
   ['', 'OPENPCA_CREATION_TIMEOUT_MS', '300000', 'A CA still CREATING after this long becomes FAILED (REQUEST_TIMED_OUT).'],
+  ['', 'OPENPCA_CREATION_DELAY_MS', '0', 'Extra time a new CA spends in CREATING before its key is made: lets you test waiters and RequestInProgressException.'],
   ['', 'OPENPCA_PURGE_INTERVAL_MS', '60000', 'How often deleted CAs past their restore window are purged.'],
   ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
 ] as const;
@@ -86,6 +89,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     maxBodyBytes: int('--max-body-bytes', 'OPENPCA_MAX_BODY_BYTES', 6 * 1024 * 1024, 1024),
     caQuota: int('--ca-quota', 'OPENPCA_CA_QUOTA', 200, 1),
     creationTimeoutMs: int('', 'OPENPCA_CREATION_TIMEOUT_MS', 300_000, 1000),
+    creationDelayMs: int('', 'OPENPCA_CREATION_DELAY_MS', 0, 0),
     purgeIntervalMs: int('', 'OPENPCA_PURGE_INTERVAL_MS', 60_000, 100),
     sqliteSynchronous: sync,
   });

@@ -10,6 +10,7 @@ export interface CaCreationDeps {
   store: Store; keys: KeyStore; log: Logger; runner: TaskRunner;
   now: () => number;
   timeoutMs: number;
+  delayMs: number;
 }
 
 export class CaCreation {
@@ -34,8 +35,14 @@ export class CaCreation {
   }
 
   private async create(arn: string): Promise<void> {
-    const ca = await this.d.store.read.cas.get(arn);
+    let ca = await this.d.store.read.cas.get(arn);
     if (!ca || ca.status !== 'CREATING') return;
+    const wait = ca.createdAt + this.d.delayMs - this.d.now();
+    if (wait > 0) {
+      await new Promise((r) => setTimeout(r, wait));
+      ca = await this.d.store.read.cas.get(arn);
+      if (!ca || ca.status !== 'CREATING') return;
+    }
     if (this.d.now() - ca.createdAt > this.d.timeoutMs) {
       await this.finish(ca, 'REQUEST_TIMED_OUT', `creation did not finish within ${this.d.timeoutMs} ms`);
       return;
