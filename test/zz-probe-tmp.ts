@@ -1,0 +1,13 @@
+import { startTestServer, sdkClient } from '/work/main/test/helpers/server.ts';
+import { CreateCertificateAuthorityCommand, DescribeCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
+const s = await startTestServer({ env: { OPENPCA_CREATION_DELAY_MS: '20000' } });
+const c = sdkClient(s);
+const out = await c.send(new CreateCertificateAuthorityCommand({ CertificateAuthorityType: 'ROOT', CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'x' } } }));
+c.destroy();
+const t2 = Date.now();
+console.log('exit', await s.stop('SIGTERM'), Date.now() - t2);
+console.log(s.logs.join('\n'));
+const s2 = await startTestServer({ dataDir: s.dataDir });
+const c2 = sdkClient(s2);
+console.log((await c2.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: out.CertificateAuthorityArn }))).CertificateAuthority?.Status);
+c2.destroy(); await s2.stop();
