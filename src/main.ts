@@ -67,6 +67,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         clearInterval(timer);
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
+        creation.stop();
         await closed;
         await runner.drain();
         await store.close();

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import {
   CreateCertificateAuthorityCommand, DeleteCertificateAuthorityCommand, DescribeCertificateAuthorityCommand,
   GetCertificateAuthorityCsrCommand, ListCertificateAuthoritiesCommand, ListTagsCommand,
-  type ACMPCAClient, type CertificateAuthority, type KeyAlgorithm, type SigningAlgorithm, type Tag,
+  type ACMPCAClient, type CertificateAuthority, type KeyAlgorithm as SdkKeyAlgorithm, type SigningAlgorithm as SdkSigningAlgorithm, type Tag,
 } from '@aws-sdk/client-acm-pca';
+import type { KeyAlgorithm, SigningAlgorithm } from '../src/x509/algorithms.ts';
 import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 interface CaSpec { key: KeyAlgorithm; sig: SigningAlgorithm; tags?: Tag[]; token?: string }
@@ -19,7 +20,8 @@ function createInput(spec: CaSpec, cn: string) {
   return {
     CertificateAuthorityType: 'ROOT' as const,
     CertificateAuthorityConfiguration: {
-      KeyAlgorithm: spec.key, SigningAlgorithm: spec.sig,
+      // The pinned SDK's enums predate RSA_3072, EC_secp521r1 and ML-DSA; the server accepts them.
+      KeyAlgorithm: spec.key as SdkKeyAlgorithm, SigningAlgorithm: spec.sig as SdkSigningAlgorithm,
       Subject: { CommonName: cn, Organization: 'Durability Test', Country: 'DE' },
     },
     ...(spec.tags ? { Tags: spec.tags } : {}),

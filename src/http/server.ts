@@ -74,6 +74,7 @@ export function createApiServer(o: ApiServerOptions): Server {
       send(res, 200, { 'Content-Type': CONTENT_TYPE }, serialiseOutput(output));
     } catch (e) {
       const err = e instanceof ApiError ? e : internal(e, requestId);
+      if (e instanceof ApiError && e.status >= 500) svc.log.error('internal failure', { requestId, error: e });
       status = err.status;
       code = err.code;
       sendError(res, err);
@@ -104,26 +105,36 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 function sendError(res: ServerResponse, e: ApiError): void {
   const r = errorReply(e);
-  send(res, r.status, { 'Content-Type': CONTENT_TYPE, ...r.headers }, r.body);
+  const close: Record<string, string> = closeAfter.has(e) ? { Connection: 'close' } : {};
+  send(res, r.status, { 'Content-Type': CONTENT_TYPE, ...r.headers, ...close }, r.body);
 }
 
-/** Reads the body up to `max` bytes; beyond it, drains (bounded) and rejects so the connection stays usable. */
+/**
+ * Reads the body up to `max` bytes. A larger body is refused with 413: up to 4 × `max` it is drained so the
+ * keep-alive connection stays usable; past that (or when Content-Length already says so) the answer carries
+ * `Connection: close` and the rest is not read.
+ */
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = (n: number, close: boolean) => {
+    const e = new ApiError('SerializationException', `The request body (${n} bytes${close && !Number.isFinite(declared) ? ' or more' : ''}) exceeds the ${max}-byte limit of this server.`, 413);
+    if (close) closeAfter.add(e);
+    return e;
+  };
+  if (Number.isFinite(declared) && declared > max * 4) throw tooLarge(declared, true);
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = Number.isFinite(declared) && declared > max;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max) over = true;
-    if (!over) chunks.push(chunk);
-    else if (size > max * 4) { req.destroy(); break; }
+    if (size <= max) chunks.push(chunk);
+    else if (size > max * 4) throw tooLarge(size, true);
   }
-  if (over) {
-    throw new ApiError('SerializationException', `The request body (${Number.isFinite(declared) ? declared : size} bytes) exceeds the ${max}-byte limit of this server.`, 413);
-  }
+  if (size > max) throw tooLarge(size, false);
   return Buffer.concat(chunks, size);
 }
+
+/** Errors after which the connection must close (the rest of the body was not read). */
+const closeAfter = new WeakSet<ApiError>();
 
 async function drain(req: IncomingMessage, max: number): Promise<void> {
   let size = 0;
