@@ -1,7 +1,8 @@
 // Wire-level tests against the real server: framework errors, SigV4 failures, response shape, keep-alive, SDK v3 errors and fuzzing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:http';
+
+import { Agent, request, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -339,6 +340,25 @@ test('a 7 MiB body is refused with a 4xx SerializationException, without hanging
   } finally {
     agent.destroy();
   }
+});
+
+test('a 30 MiB body is refused at once with 413 and Connection: close (the client still gets the answer)', async () => {
+  const big = Buffer.alloc(30 * MiB, 0x20);
+  const r = await withTimeout(new Promise<{ status: number; headers: Record<string, unknown>; text: string }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', agent: false, headers: {
+      'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'ACMPrivateCA.ListCertificateAuthorities', 'Content-Length': String(big.length),
+    } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e); });
+    req.end(big);
+  }), 30_000, '30 MiB request');
+  assert.equal(r.status, 413);
+  assert.equal(r.headers.connection, 'close');
+  assert.equal((JSON.parse(r.text) as { __type: string }).__type, 'SerializationException');
+  assert.equal((await rawRequest(server, { target: 'ACMPrivateCA.ListCertificateAuthorities' })).status, 200, 'server still healthy');
 });
 
 test('a body just under the limit (3 MiB of whitespace) is read and answered normally', async () => {

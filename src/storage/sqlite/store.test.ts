@@ -1,0 +1,71 @@
+// Contract tests of the SQLite Store: transactions commit or roll back whole, run one at a time, and reads see only committed data.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CaRecord } from '../../ports/store.ts';
+import { SqliteStore } from './store.ts';
+
+function ca(arn: string, createdAt = Date.now()): CaRecord {
+  return {
+    arn, id: arn.slice(-36), account: '123456789012', region: 'us-east-1', type: 'ROOT', status: 'CREATING',
+    statusBeforeDeletion: null, failureReason: null, configuration: '{}', revocation: null, usageMode: 'GENERAL_PURPOSE',
+    keyStorageSecurityStandard: 'FIPS_140_2_LEVEL_3_OR_HIGHER', keyAlgorithm: 'EC_prime256v1', createdAt, lastStateChangeAt: createdAt,
+    restorableUntil: null, keyUri: null, keySpki: null, csrPem: null, certificatePem: null, certificateChainPem: null,
+    serial: null, notBefore: null, notAfter: null,
+  };
+}
+const arn = (n: number) => `arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+
+test('a transaction that throws leaves nothing behind; one that resolves is visible to a new connection', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite');
+  const store = new SqliteStore({ path });
+  await assert.rejects(store.transaction(async (tx) => {
+    await tx.cas.insert(ca(arn(1)));
+    await tx.tags.replace(arn(1), [{ key: 'k', value: 'v' }]);
+    throw new Error('boom');
+  }), /boom/);
+  assert.equal(await store.read.cas.get(arn(1)), undefined);
+  assert.deepEqual(await store.read.tags.list(arn(1)), []);
+  await store.transaction(async (tx) => {
+    await tx.cas.insert(ca(arn(2)));
+    await tx.tags.replace(arn(2), [{ key: 'b', value: null }, { key: 'a', value: '1' }]);
+  });
+  await store.close();
+  const again = new SqliteStore({ path });
+  assert.equal((await again.read.cas.get(arn(2)))?.status, 'CREATING');
+  assert.deepEqual(await again.read.tags.list(arn(2)), [{ key: 'b', value: null }, { key: 'a', value: '1' }]);
+  await again.close();
+});
+
+test('reads outside a transaction never see uncommitted writes; concurrent transactions are serialised', async () => {
+  const store = new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite') });
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const first = store.transaction(async (tx) => {
+    await tx.cas.insert(ca(arn(3)));
+    await gate;
+    await tx.cas.update(arn(3), { status: 'PENDING_CERTIFICATE' });
+  });
+  const second = store.transaction(async (tx) => (await tx.cas.get(arn(3)))?.status);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await store.read.cas.get(arn(3)), undefined, 'uncommitted insert is invisible to readers');
+  release();
+  await first;
+  assert.equal(await second, 'PENDING_CERTIFICATE', 'the second transaction ran after the first committed');
+  await store.close();
+});
+
+test('list pages by (createdAt, arn) and counts per account and region', async () => {
+  const store = new SqliteStore({ path: ':memory:' });
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < 5; i++) await tx.cas.insert(ca(arn(10 + i), 1000 + (i % 2)));
+  });
+  const p1 = await store.read.cas.list('123456789012', 'us-east-1', null, 2);
+  const p2 = await store.read.cas.list('123456789012', 'us-east-1', { createdAt: p1[1]!.createdAt, arn: p1[1]!.arn }, 10);
+  assert.deepEqual([...p1, ...p2].map((c) => c.arn), [arn(10), arn(12), arn(14), arn(11), arn(13)]);
+  assert.equal(await store.read.cas.count('123456789012', 'us-east-1'), 5);
+  assert.equal(await store.read.cas.count('123456789012', 'eu-west-1'), 0);
+  await store.close();
+});
