@@ -110,30 +110,9 @@ function presigned(o: { target?: string; body: string; signedBody?: string; serv
 interface SentResponse extends RawResponse { socket: Socket }
 
 /** A signed request through a given agent (keep-alive tests); resolves with the socket used. */
-function agentCall(agent: Agent, op: string, body: string | Buffer, path = '/'): Promise<SentResponse> {
-  const buf = Buffer.from(body);
-  const headers = signRequest({
-    path,
-    headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': CONTENT_TYPE, 'Content-Length': String(buf.length), 'X-Amz-Target': target(op) },
-    body: buf, credential: CREDS, region: 'us-east-1', date: new Date(),
-  });
-  return new Promise((resolve, reject) => {
-    let socket: Socket | undefined;
-    const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let json: Record<string, unknown> | undefined;
-        try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, socket: socket! });
-      });
-      res.on('error', reject);
-    });
-    req.on('socket', (s: Socket) => { socket = s; });
-    req.on('error', reject);
-    req.end(buf);
-  });
+async function agentCall(agent: Agent, op: string, body: string | Buffer, path = '/'): Promise<SentResponse> {
+  const r = await rawRequest(server, { agent, target: target(op), body, path, headers: { 'Content-Type': CONTENT_TYPE } });
+  return { ...r, socket: r.socket! };
 }
 
 // ---- malformed requests: one table ----

@@ -1,6 +1,7 @@
 // The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4), GET /healthz for probes.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiError } from '../contract/errors.ts';
 import { OPERATIONS, type OperationName } from '../contract/generated.ts';
 import { decodeAndValidate } from '../contract/validate.ts';
@@ -105,8 +106,9 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 function sendError(res: ServerResponse, e: ApiError): void {
   const r = errorReply(e);
-  const close: Record<string, string> = closeAfter.has(e) ? { Connection: 'close' } : {};
-  send(res, r.status, { 'Content-Type': CONTENT_TYPE, ...r.headers, ...close }, r.body);
+  const close = closeAfter.has(e);
+  if (close) lingerOnClose(res);
+  send(res, r.status, { 'Content-Type': CONTENT_TYPE, ...r.headers, ...(close ? { Connection: 'close' } : {}) }, r.body);
 }
 
 /**
@@ -131,6 +133,24 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   }
   if (size > max) throw tooLarge(size, false);
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * Lingering close: after answering a request whose body was not read, send FIN but keep reading (and
+ * discarding) for up to 2 s before destroying the socket. An immediate destroy with unread data makes the
+ * kernel send RST, and an RST can reach the client before it has read our 413.
+ */
+function lingerOnClose(res: ServerResponse): void {
+  const socket = res.socket as (Socket & { destroySoon?: () => void }) | null;
+  if (!socket) return;
+  socket.destroySoon = function (this: Socket) {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), 2000);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+    this.on('data', () => undefined);
+    this.resume();
+  };
 }
 
 /** Errors after which the connection must close (the rest of the body was not read). */

@@ -1,7 +1,8 @@
 // Test harness: runs the real server as a child process on 127.0.0.1 and gives clients (SDK v3, raw signed HTTP) for it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
@@ -77,12 +78,14 @@ export function sdkClient(server: { url: string }, region = 'us-east-1', creds: 
   });
 }
 
-export interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: Record<string, unknown> | undefined }
+export interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: Record<string, unknown> | undefined; socket?: Socket }
 
 /** Sends one request as-is (no retries), optionally SigV4-signed for the given operation and region. */
 export async function rawRequest(server: { port: number }, o: {
   method?: string; path?: string; target?: string | null; body?: string | Buffer; headers?: Record<string, string>;
   sign?: boolean; region?: string; date?: Date; creds?: { accessKeyId: string; secretAccessKey: string };
+  /** Send through this agent (keep-alive tests) instead of a fresh connection. */
+  agent?: Agent;
 }): Promise<RawResponse> {
   const body = o.body === undefined ? Buffer.from('{}') : Buffer.from(o.body);
   let headers: Record<string, string> = {
@@ -93,16 +96,19 @@ export async function rawRequest(server: { port: number }, o: {
     headers = signRequest({ method: o.method ?? 'POST', path: o.path ?? '/', headers, body, credential: o.creds ?? CREDS, region: o.region ?? 'us-east-1', date: o.date ?? new Date() });
   }
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method: o.method ?? 'POST', path: o.path ?? '/', headers, agent: false }, (res) => {
+    let socket: Socket | undefined;
+    const req = request({ host: '127.0.0.1', port: server.port, method: o.method ?? 'POST', path: o.path ?? '/', headers, agent: o.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
         let json: Record<string, unknown> | undefined;
         try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ...(socket ? { socket } : {}) });
       });
+      res.on('error', reject);
     });
+    req.on('socket', (s: Socket) => { socket = s; });
     req.on('error', reject);
     req.end(body);
   });
