@@ -8,6 +8,7 @@ import { loadCredentials, type CredentialFile } from './config/credentials.ts';
 import { NextTokens } from './domain/paging.ts';
 import { createApiServer } from './http/server.ts';
 import { CaCreation } from './jobs/ca-creation.ts';
+import { Issuance } from './jobs/issuance.ts';
 import { purgeExpired } from './jobs/purge.ts';
 import { TaskRunner } from './jobs/runner.ts';
 import { loadKek } from './keys/software/kek.ts';
@@ -37,11 +38,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const runner = new TaskRunner(log);
   const now = () => Date.now();
   const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs, delayMs: config.creationDelayMs });
+  const issuance = new Issuance({ store, keys, log, runner, delayMs: config.issuanceDelayMs });
   const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
-  const svc: Services = { store, keys, creation, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+  const svc: Services = { store, keys, creation, issuance, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 
   const resumed = await creation.resumeAll();
   if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });
+  const resigned = await issuance.resumeAll();
+  if (resigned) log.info('signing certificates accepted before a restart', { count: resigned });
   const purge = async () => {
     try { await purgeExpired(store, now(), log); } catch (e) { log.error('purge failed', { error: e }); }
   };
@@ -68,6 +72,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         creation.stop();
+        issuance.stop();
         await closed;
         await runner.drain();
         await store.close();

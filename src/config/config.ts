@@ -21,6 +21,10 @@ export interface Config {
   creationDelayMs: number;
   purgeIntervalMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  crlBaseUrl: string | undefined;
+  ocspUrl: string | undefined;
+  /** Artificial wait before an accepted certificate is signed, so clients exercise RequestInProgressException. */
+  issuanceDelayMs: number;
 }
 
 /** Every option: flag, environment variable, default, description. The README's table is written from this. */
@@ -40,6 +44,9 @@ export const OPTIONS = [
   ['', 'OPENPCA_CREATION_TIMEOUT_MS', '300000', 'A CA still CREATING after this long becomes FAILED (REQUEST_TIMED_OUT).'],
   ['', 'OPENPCA_CREATION_DELAY_MS', '0', 'Extra time a new CA spends in CREATING before its key is made: lets you test waiters and RequestInProgressException.'],
   ['', 'OPENPCA_PURGE_INTERVAL_MS', '60000', 'How often deleted CAs past their restore window are purged.'],
+  ['', 'OPENPCA_CRL_BASE_URL', '(S3 URL)', 'Base URL put in CRL distribution points instead of http://<bucket>.s3.<region>.amazonaws.com (a CustomCname still wins).'],
+  ['', 'OPENPCA_OCSP_URL', '(AWS URL)', 'OCSP URL put in certificates instead of http://ocsp.acm-pca.<region>.amazonaws.com (an OcspCustomCname still wins).'],
+  ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
   ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
 ] as const;
 
@@ -64,6 +71,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag || envName} must be an integer ≥ ${min}, got '${v}'`);
     return n;
+  };
+  const url = (name: string): string | undefined => {
+    const v = env[name];
+    if (!v) return undefined;
+    if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v)) throw new ConfigError(`${name} must be an http:// or https:// URL, got '${v}'`);
+    return v;
   };
   const logLevel = (get('--log-level', 'OPENPCA_LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn or error, got '${logLevel}'`);
@@ -92,5 +105,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     creationDelayMs: int('', 'OPENPCA_CREATION_DELAY_MS', 0, 0),
     purgeIntervalMs: int('', 'OPENPCA_PURGE_INTERVAL_MS', 60_000, 100),
     sqliteSynchronous: sync,
+    crlBaseUrl: url('OPENPCA_CRL_BASE_URL'),
+    ocspUrl: url('OPENPCA_OCSP_URL'),
+    issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
   });
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.ts';
 import { parseCaArn } from '../domain/arn.ts';
 import type { NextTokens } from '../domain/paging.ts';
 import type { CaCreation } from '../jobs/ca-creation.ts';
+import type { Issuance } from '../jobs/issuance.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { CaRecord, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
@@ -13,6 +14,7 @@ export interface Services {
   store: Store;
   keys: KeyStore;
   creation: CaCreation;
+  issuance: Issuance;
   config: Config;
   tokens: NextTokens;
   log: Logger;

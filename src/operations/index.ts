@@ -3,7 +3,11 @@ import type { OperationName } from '../contract/generated.ts';
 import { createCertificateAuthority } from './create-certificate-authority.ts';
 import { deleteCertificateAuthority } from './delete-certificate-authority.ts';
 import { describeCertificateAuthority } from './describe-certificate-authority.ts';
+import { getCertificate } from './get-certificate.ts';
+import { getCertificateAuthorityCertificate } from './get-certificate-authority-certificate.ts';
 import { getCertificateAuthorityCsr } from './get-certificate-authority-csr.ts';
+import { importCertificateAuthorityCertificate } from './import-certificate-authority-certificate.ts';
+import { issueCertificate } from './issue-certificate.ts';
 import { listCertificateAuthorities } from './list-certificate-authorities.ts';
 import { restoreCertificateAuthority } from './restore-certificate-authority.ts';
 import { listTags, tagCertificateAuthority, untagCertificateAuthority } from './tags.ts';
@@ -19,12 +23,12 @@ export const HANDLERS: { readonly [K in OperationName]: Handler<K> } = {
   DeletePolicy: notImplemented('DeletePolicy'),
   DescribeCertificateAuthority: describeCertificateAuthority,
   DescribeCertificateAuthorityAuditReport: notImplemented('DescribeCertificateAuthorityAuditReport'),
-  GetCertificate: notImplemented('GetCertificate'),
-  GetCertificateAuthorityCertificate: notImplemented('GetCertificateAuthorityCertificate'),
+  GetCertificate: getCertificate,
+  GetCertificateAuthorityCertificate: getCertificateAuthorityCertificate,
   GetCertificateAuthorityCsr: getCertificateAuthorityCsr,
   GetPolicy: notImplemented('GetPolicy'),
-  ImportCertificateAuthorityCertificate: notImplemented('ImportCertificateAuthorityCertificate'),
-  IssueCertificate: notImplemented('IssueCertificate'),
+  ImportCertificateAuthorityCertificate: importCertificateAuthorityCertificate,
+  IssueCertificate: issueCertificate,
   ListCertificateAuthorities: listCertificateAuthorities,
   ListPermissions: notImplemented('ListPermissions'),
   ListTags: listTags,

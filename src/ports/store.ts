@@ -33,6 +33,45 @@ export interface CaRecord {
   serial: string | null;
   notBefore: number | null;
   notAfter: number | null;
+  /** From the installed CA certificate: exact subject DER (the issuer of what this CA signs), SKI, pathLenConstraint (null = none). */
+  caSubjectDer: Uint8Array | null;
+  caSki: Uint8Array | null;
+  caPathLen: number | null;
+  /** Certificates issued over the CA's lifetime (quota). */
+  issuedCount: number;
+}
+
+export type CertificateStatus = 'PENDING' | 'ISSUED' | 'FAILED';
+
+/** An issued (or being issued) certificate. `tbs` is fixed when the request is accepted; signing fills `der`. */
+export interface CertificateRecord {
+  caArn: string;
+  /** Lower-case hex of the serial magnitude, no separators (the ARN suffix). */
+  serial: string;
+  status: CertificateStatus;
+  tbs: Uint8Array;
+  signingAlgorithm: string;
+  der: Uint8Array | null;
+  failureReason: string | null;
+  templateArn: string;
+  notBefore: number;
+  notAfter: number;
+  issuedAt: number;
+  requestedBy: string;
+  /** A root CA's own certificate (no chain). */
+  selfIssued: boolean;
+  revokedAt: number | null;
+  revocationReason: string | null;
+}
+
+export interface CertificateRepository {
+  get(caArn: string, serial: string): Promise<CertificateRecord | undefined>;
+  exists(caArn: string, serial: string): Promise<boolean>;
+  insert(c: CertificateRecord): Promise<void>;
+  markIssued(caArn: string, serial: string, der: Uint8Array): Promise<void>;
+  markFailed(caArn: string, serial: string, reason: string): Promise<void>;
+  /** PENDING certificates (signing was interrupted by a restart), oldest first. */
+  pending(limit: number): Promise<CertificateRecord[]>;
 }
 
 export interface TagRecord { key: string; value: string | null }
@@ -70,6 +109,7 @@ export interface IdempotencyRepository {
 
 export interface Repositories {
   cas: CaRepository;
+  certificates: CertificateRepository;
   tags: TagRepository;
   idempotency: IdempotencyRepository;
 }

@@ -50,4 +50,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      ALTER TABLE certificate_authorities ADD COLUMN ca_subject_der BLOB;
+      ALTER TABLE certificate_authorities ADD COLUMN ca_ski BLOB;
+      ALTER TABLE certificate_authorities ADD COLUMN ca_path_len INTEGER;
+      ALTER TABLE certificate_authorities ADD COLUMN issued_count INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE certificates (
+        ca_arn TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        status TEXT NOT NULL,
+        tbs BLOB NOT NULL,
+        signing_algorithm TEXT NOT NULL,
+        der BLOB,
+        failure_reason TEXT,
+        template_arn TEXT NOT NULL,
+        not_before INTEGER NOT NULL,
+        not_after INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL,
+        requested_by TEXT NOT NULL,
+        self_issued INTEGER NOT NULL DEFAULT 0,
+        revoked_at INTEGER,
+        revocation_reason TEXT,
+        PRIMARY KEY (ca_arn, serial)
+      ) WITHOUT ROWID;
+      CREATE INDEX certificates_pending ON certificates (issued_at) WHERE status = 'PENDING';
+    `,
+  },
 ];

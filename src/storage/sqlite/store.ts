@@ -1,11 +1,14 @@
 // Store adapter on embedded SQLite (node:sqlite): WAL, serialised transactions, schema migrations.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type {
-  CaRecord, CaRepository, IdempotencyRepository, Repositories, Store, StoredStatus, TagRecord, TagRepository,
+  CaRecord, CaRepository, CertificateRecord, CertificateRepository, IdempotencyRepository, Repositories, Store, StoredStatus, TagRecord, TagRepository,
 } from '../../ports/store.ts';
 import { MIGRATIONS } from './schema.ts';
 
 type Row = Record<string, unknown>;
+
+/** Most works committed together in one group commit. */
+const MAX_BATCH = 512;
 
 const CA_COLUMNS: ReadonlyArray<[keyof CaRecord, string]> = [
   ['arn', 'arn'], ['id', 'id'], ['account', 'account'], ['region', 'region'], ['type', 'type'],
@@ -15,6 +18,7 @@ const CA_COLUMNS: ReadonlyArray<[keyof CaRecord, string]> = [
   ['createdAt', 'created_at'], ['lastStateChangeAt', 'last_state_change_at'], ['restorableUntil', 'restorable_until'],
   ['keyUri', 'key_uri'], ['keySpki', 'key_spki'], ['csrPem', 'csr_pem'], ['certificatePem', 'certificate_pem'],
   ['certificateChainPem', 'certificate_chain_pem'], ['serial', 'serial'], ['notBefore', 'not_before'], ['notAfter', 'not_after'],
+  ['caSubjectDer', 'ca_subject_der'], ['caSki', 'ca_ski'], ['caPathLen', 'ca_path_len'], ['issuedCount', 'issued_count'],
 ];
 const COLUMN_OF = new Map(CA_COLUMNS);
 
@@ -38,7 +42,8 @@ export class SqliteStore implements Store {
   /** A second connection for reads outside transactions: with WAL it only ever sees committed data. */
   private readonly reader: DatabaseSync;
   private readonly txRepos: Repositories;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Array<{ work: (tx: Repositories) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushing = false;
 
   constructor(o: SqliteOptions) {
     this.db = new DatabaseSync(o.path);
@@ -67,26 +72,54 @@ export class SqliteStore implements Store {
     }
   }
 
-  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const out = await work(this.txRepos);
-        this.db.exec('COMMIT');
-        return out;
-      } catch (e) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw e;
+  /**
+   * Group commit: transactions requested while another batch is being written are run together in one
+   * BEGIN…COMMIT (one fsync), each inside its own SAVEPOINT so that one failing work rolls back alone.
+   * Callers see ordinary serialisable transactions; a work's promise settles after its batch commits.
+   */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work: work as (tx: Repositories) => Promise<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
       }
-    };
-    // One connection: transactions run one after another, never interleaved.
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        for (const item of batch) {
+          this.db.exec('SAVEPOINT w');
+          try {
+            const value = await item.work(this.txRepos);
+            this.db.exec('RELEASE w');
+            results.push({ ok: true, value });
+          } catch (error) {
+            this.db.exec('ROLLBACK TO w; RELEASE w');
+            results.push({ ok: false, error });
+          }
+        }
+        this.db.exec('COMMIT');
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        for (const item of batch) item.reject(error);
+        continue;
+      }
+      batch.forEach((item, i) => {
+        const r = results[i]!;
+        if (r.ok) item.resolve(r.value); else item.reject(r.error);
+      });
+    }
+    this.flushing = false;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    while (this.flushing || this.pending.length) await new Promise((r) => setTimeout(r, 5));
     if (this.reader !== this.db) this.reader.close();
     this.db.close();
   }
@@ -118,6 +151,7 @@ function repositories(db: DatabaseSync): Repositories {
       },
       async delete(arn) {
         st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM certificates WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificate_authorities WHERE arn = ?').run(arn);
       },
       async list(account, region, after, limit) {
@@ -165,5 +199,35 @@ function repositories(db: DatabaseSync): Repositories {
         return Number(st('DELETE FROM idempotency_tokens WHERE created_at < ?').run(ts).changes);
       },
     };
-    return { cas, tags, idempotency };
+    const certificates: CertificateRepository = {
+      async get(caArn, serial) { return toCert(st('SELECT * FROM certificates WHERE ca_arn = ? AND serial = ?').get(caArn, serial) as Row | undefined); },
+      async exists(caArn, serial) { return st('SELECT 1 AS x FROM certificates WHERE ca_arn = ? AND serial = ?').get(caArn, serial) !== undefined; },
+      async insert(c) {
+        st(`INSERT INTO certificates (ca_arn, serial, status, tbs, signing_algorithm, der, failure_reason, template_arn, not_before, not_after,
+              issued_at, requested_by, self_issued, revoked_at, revocation_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(c.caArn, c.serial, c.status, c.tbs, c.signingAlgorithm, c.der, c.failureReason, c.templateArn, c.notBefore, c.notAfter,
+            c.issuedAt, c.requestedBy, c.selfIssued ? 1 : 0, c.revokedAt, c.revocationReason);
+      },
+      async markIssued(caArn, serial, der) {
+        st(`UPDATE certificates SET status = 'ISSUED', der = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(der, caArn, serial);
+      },
+      async markFailed(caArn, serial, reason) {
+        st(`UPDATE certificates SET status = 'FAILED', failure_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(reason, caArn, serial);
+      },
+      async pending(limit) {
+        return (st(`SELECT * FROM certificates WHERE status = 'PENDING' ORDER BY issued_at LIMIT ?`).all(limit) as Row[]).map((r) => toCert(r)!);
+      },
+    };
+    return { cas, certificates, tags, idempotency };
+}
+
+function toCert(r: Row | undefined): CertificateRecord | undefined {
+  if (!r) return undefined;
+  return {
+    caArn: String(r.ca_arn), serial: String(r.serial), status: r.status as CertificateRecord['status'], tbs: r.tbs as Uint8Array,
+    signingAlgorithm: String(r.signing_algorithm), der: (r.der as Uint8Array | null) ?? null, failureReason: (r.failure_reason as string | null) ?? null,
+    templateArn: String(r.template_arn), notBefore: Number(r.not_before), notAfter: Number(r.not_after), issuedAt: Number(r.issued_at),
+    requestedBy: String(r.requested_by), selfIssued: Number(r.self_issued) === 1,
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at), revocationReason: (r.revocation_reason as string | null) ?? null,
+  };
 }

@@ -1,0 +1,121 @@
+// IssueCertificate: every check up front, the TBS fixed and committed as PENDING, the ARN returned; signing follows.
+import { randomBytes } from 'node:crypto';
+import { fail } from '../contract/errors.ts';
+import { stateError, visibleStatus } from '../domain/authority.ts';
+import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { cdpUri, ocspUri } from '../domain/revocation-urls.ts';
+import { DEFAULT_TEMPLATE_ARN, findTemplate, templateContent, templatePathLen } from '../domain/templates.ts';
+import { computeValidity } from '../domain/validity.ts';
+import { IDEMPOTENCY_WINDOW_MS } from '../jobs/purge.ts';
+import type { CaRecord } from '../ports/store.ts';
+import { isCompatible } from '../x509/algorithms.ts';
+import { encodeTbs } from '../x509/certificate.ts';
+import { parseAndVerifyCsr } from '../x509/csr-parse.ts';
+import type { Handler, RequestContext } from './context.ts';
+import { loadCa, reloadInTx } from './context.ts';
+
+/** Lifetime certificate quota per CA (LIFECYCLE.md §11). */
+const QUOTA = { COMPLETE: 1_000_000, PARTITIONED: 100_000_000 } as const;
+
+function newSerial(): Uint8Array {
+  for (;;) {
+    const b = randomBytes(16);
+    if (b[0] !== 0) return b; // always 16 magnitude bytes: 32 hex digits in the ARN (X509.md §3)
+  }
+}
+
+function tokenKey(ctx: RequestContext, caArn: string, token: string) {
+  return { account: ctx.accountId, region: ctx.region, operation: 'IssueCertificate', scope: caArn, token };
+}
+
+export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) => {
+  const caArn = input.CertificateAuthorityArn;
+  const ca = await loadCa(ctx, caArn);
+  const { svc } = ctx;
+  if (input.IdempotencyToken !== undefined) {
+    const seen = await svc.store.read.idempotency.get(tokenKey(ctx, caArn, input.IdempotencyToken), ctx.now - IDEMPOTENCY_WINDOW_MS);
+    if (seen) return { CertificateArn: seen.result };
+  }
+  const templateArn = input.TemplateArn ?? DEFAULT_TEMPLATE_ARN;
+  const template = findTemplate(templateArn);
+  if (!template) {
+    throw fail('InvalidArgsException', `TemplateArn ${templateArn} is not a known template; use arn:aws:acm-pca:::template/<Name>/V1 with one of the AWS Private CA template names (e.g. EndEntityCertificate).`);
+  }
+  const selfIssue = template.root;
+  checkState(ca, ctx.now, selfIssue);
+  if (selfIssue && ca.type !== 'ROOT') {
+    throw fail('InvalidArgsException', `Template ${template.name} makes a self-signed root certificate; only a ROOT CA can use it, and ${caArn} is SUBORDINATE.`);
+  }
+  if (!isCompatible(ca.keyAlgorithm, input.SigningAlgorithm)) {
+    throw fail('InvalidArgsException', `SigningAlgorithm ${input.SigningAlgorithm} cannot be used with this CA's ${ca.keyAlgorithm} key.`);
+  }
+  const csr = await parseAndVerifyCsr(input.Csr);
+  if (selfIssue && !equalBytes(csr.spkiDer, ca.keySpki!)) {
+    throw fail('InvalidArgsException', `Template ${template.name} issues the CA's own certificate: the CSR must be the CA's CSR (GetCertificateAuthorityCsr), but its public key is not the CA's key.`);
+  }
+  const n = templatePathLen(template);
+  if (!selfIssue && n !== null && ca.caPathLen !== null && n >= ca.caPathLen) {
+    throw fail('InvalidArgsException', `Template ${template.name} makes a CA certificate with path length ${n}, but this CA's own certificate allows at most ${ca.caPathLen - 1} (its pathLenConstraint is ${ca.caPathLen}).`);
+  }
+  const validity = computeValidity({
+    validity: input.Validity, validityNotBefore: input.ValidityNotBefore, now: ctx.now,
+    issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
+  });
+  const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+  const content = templateContent({
+    template, csr, api: input.ApiPassthrough, issuer: { ski: selfIssue ? null : ca.caSki },
+    cdpUri: selfIssue ? null : cdpUri(rc, ca.id, ca.region, svc.config), ocspUri: selfIssue ? null : ocspUri(rc, ca.region, svc.config),
+  });
+  const issuerDer = selfIssue ? content.subjectDer : ca.caSubjectDer!;
+  const tbsFor = (serial: Uint8Array) => encodeTbs({
+    serial, signingAlgorithm: input.SigningAlgorithm, issuerDer, notBefore: validity.notBefore, notAfter: validity.notAfter,
+    subjectDer: content.subjectDer, spkiDer: csr.spkiDer, extensions: content.extensions,
+  });
+  let serial = newSerial();
+  let tbs = tbsFor(serial);
+  const limit = rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? QUOTA.PARTITIONED : QUOTA.COMPLETE;
+
+  const result = await svc.store.transaction(async (tx) => {
+    if (input.IdempotencyToken !== undefined) {
+      const seen = await tx.idempotency.get(tokenKey(ctx, caArn, input.IdempotencyToken), ctx.now - IDEMPOTENCY_WINDOW_MS);
+      if (seen) return { arn: seen.result, fresh: null };
+    }
+    const cur = await reloadInTx(tx, ctx, caArn);
+    checkState(cur, ctx.now, selfIssue);
+    if (cur.issuedCount >= limit) {
+      throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit with ${limit === QUOTA.PARTITIONED ? 'PARTITIONED' : 'COMPLETE'} CRLs.`);
+    }
+    let hex = Buffer.from(serial).toString('hex');
+    while (await tx.certificates.exists(caArn, hex)) {
+      serial = newSerial();
+      tbs = tbsFor(serial);
+      hex = Buffer.from(serial).toString('hex');
+    }
+    await tx.certificates.insert({
+      caArn, serial: hex, status: 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der: null, failureReason: null,
+      templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
+      requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null,
+    });
+    await tx.cas.update(caArn, { issuedCount: cur.issuedCount + 1 });
+    const arn = `${caArn}/certificate/${hex}`;
+    if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
+    return { arn, fresh: { hex, key: { uri: cur.keyUri!, algorithm: cur.keyAlgorithm, spki: cur.keySpki! } } };
+  });
+  if (result.fresh) {
+    svc.issuance.schedule({ caArn, serial: result.fresh.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key: result.fresh.key });
+  }
+  return { CertificateArn: result.arn };
+};
+
+
+/** LIFECYCLE.md §4: ACTIVE issues; a ROOT CA may self-issue while PENDING_CERTIFICATE or EXPIRED (and re-issue while ACTIVE). */
+function checkState(ca: CaRecord, now: number, selfIssue: boolean): void {
+  const status = visibleStatus(ca, now);
+  if (status === 'ACTIVE') return;
+  if (selfIssue && (status === 'PENDING_CERTIFICATE' || status === 'EXPIRED')) return;
+  stateError(ca, status, selfIssue ? 'issue its root certificate' : 'issue certificates');
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+}
