@@ -112,7 +112,8 @@ export function time(d: Date): Uint8Array {
     : tlv(0x18, ascii(pad(y, 4) + rest));
 }
 
-function ascii(s: string): Uint8Array {
+/** The bytes of an ASCII string; throws RangeError on any character above 0x7f. */
+export function ascii(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -199,6 +200,21 @@ export function children(buf: Uint8Array, t: Tlv): Tlv[] {
 export const tlvBytes = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start, t.end);
 /** The contents of a TLV (a view, not a copy). */
 export const tlvValue = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.vStart, t.end);
+
+/** True when `v` is exactly one well-formed DER TLV. */
+export function isSingleTlv(v: Uint8Array): boolean {
+  try { return readTlv(v, 0).end === v.length; } catch { return false; }
+}
+
+/** Character count of a string value by its universal tag (UTF8 code points, BMP/Universal units, else octets). */
+export function stringChars(tag: number, bytes: Uint8Array): number {
+  switch (tag) {
+    case 0x0c: return [...Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')].length;
+    case 0x1e: return bytes.length / 2;
+    case 0x1c: return bytes.length / 4;
+    default: return bytes.length;
+  }
+}
 
 /** Dotted-decimal form of OBJECT IDENTIFIER contents; throws DerError when malformed. */
 export function decodeOid(v: Uint8Array): string {
