@@ -174,7 +174,7 @@ function apiExtensions(ext: Extensions): RawExtension[] {
         throw invalid(`${at}.CustomExtensions[${i}] has ObjectIdentifier ${e.oid}, which is already supplied by ${prior}; ` +
           'each extension may be given only once per request');
       }
-      given.set(e.oid, `CustomExtensions[${out.length}]`);
+      given.set(e.oid, `CustomExtensions[${i}]`);
       out.push(e);
     });
   }
