@@ -1,17 +1,19 @@
-// Durability tests: acknowledged CAs survive SIGKILL and resume creation, SIGTERM stops cleanly, creation times out to FAILED.
+// Durability tests: acknowledged CAs and certificates survive SIGKILL and resume, SIGTERM stops cleanly, creation times out to FAILED.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateCertificateAuthorityCommand, DeleteCertificateAuthorityCommand, DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCsrCommand, ListCertificateAuthoritiesCommand, ListTagsCommand,
+  GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand, IssueCertificateCommand,
+  ListCertificateAuthoritiesCommand, ListTagsCommand,
   type ACMPCAClient, type CertificateAuthority, type KeyAlgorithm as SdkKeyAlgorithm, type SigningAlgorithm as SdkSigningAlgorithm, type Tag,
 } from '@aws-sdk/client-acm-pca';
 import type { KeyAlgorithm, SigningAlgorithm } from '../src/x509/algorithms.ts';
+import { opensslCsr } from './helpers/certs.ts';
 import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 interface CaSpec { key: KeyAlgorithm; sig: SigningAlgorithm; tags?: Tag[]; token?: string }
@@ -83,6 +85,67 @@ async function errorName(p: Promise<unknown>): Promise<string> {
   try { await p; } catch (e) { return (e as Error).name; }
   return 'no error';
 }
+
+const enc = new TextEncoder();
+
+/** Polls GetCertificate until the certificate is signed (RequestInProgressException meanwhile); returns its PEM and chain. */
+async function waitForCertificate(client: ACMPCAClient, caArn: string, certArn: string, timeoutMs = 30_000): Promise<{ cert: string; chain: string | undefined }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const out = await client.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: certArn }));
+      assert.ok(out.Certificate);
+      return { cert: out.Certificate, chain: out.CertificateChain };
+    } catch (e) {
+      if ((e as Error).name !== 'RequestInProgressException') throw e;
+      if (Date.now() > deadline) assert.fail(`${certArn} is still being issued after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+}
+
+/** An ACTIVE ROOT CA (EC P-256): created, its own CSR self-issued with RootCACertificate/V1, the certificate imported. */
+async function activeRoot(client: ACMPCAClient, cn: string): Promise<{ arn: string; pem: string }> {
+  const arn = await create(client, { key: 'EC_prime256v1', sig: 'SHA256WITHECDSA' }, cn);
+  await waitForStatus(client, arn, 'PENDING_CERTIFICATE');
+  const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }));
+  const { CertificateArn } = await client.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: arn, Csr: enc.encode(Csr!), SigningAlgorithm: 'SHA256WITHECDSA',
+    TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 10 },
+  }));
+  const { cert } = await waitForCertificate(client, arn, CertificateArn!);
+  await client.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(cert) }));
+  assert.equal((await describeCa(client, arn)).Status, 'ACTIVE');
+  return { arn, pem: cert };
+}
+
+/** IssueCertificate with the default (end-entity) template; resolves with the acknowledged CertificateArn. */
+async function issueLeaf(client: ACMPCAClient, caArn: string, csrPem: string): Promise<string> {
+  const { CertificateArn } = await client.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: caArn, Csr: enc.encode(csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 },
+  }));
+  assert.match(CertificateArn!, new RegExp(`^${caArn}/certificate/[0-9a-f]{32}$`));
+  return CertificateArn!;
+}
+
+/** `openssl verify -x509_strict -CAfile root.pem c0.pem c1.pem …` in one run: every certificate must be OK. */
+function opensslVerifyAll(rootPem: string, pems: string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'openpca-verify-'));
+  try {
+    writeFileSync(join(dir, 'root.pem'), rootPem);
+    const files = pems.map((pem, i) => { writeFileSync(join(dir, `c${i}.pem`), pem); return `c${i}.pem`; });
+    const r = spawnSync('openssl', ['verify', '-x509_strict', '-CAfile', 'root.pem', ...files], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `openssl verify failed:\n${r.stdout}${r.stderr}`);
+    assert.deepEqual(r.stdout.trim().split('\n'), files.map((f) => `${f}: OK`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The serial in a certificate ARN and in the certificate itself, as hex without leading zeros. */
+const arnSerial = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1).replace(/^0+/, '');
+const certSerial = (pem: string) => new X509Certificate(pem).serialNumber.toLowerCase().replace(/^0+/, '');
+const spkiHex = (key: Parameters<typeof createPublicKey>[0]) => createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('hex');
 
 describe('durability across restarts', () => {
   it('CAs acknowledged while CREATING survive SIGKILL and finish after restart (keys, tags, idempotency)', async () => {
@@ -210,5 +273,107 @@ describe('durability across restarts', () => {
       client.destroy();
       await server.stop('SIGTERM');
     }
+  });
+});
+
+describe('issuance durability across restarts', () => {
+  it('certificates acknowledged while PENDING survive SIGKILL and are signed after the restart', async (t) => {
+    const dataDir = tempDir('openpca-issue-restart-');
+    // The root needs its self-issued certificate to be signed before the import: do that without a delay, stop gracefully.
+    let server: TestServer | undefined = await startTestServer({ dataDir });
+    let client = sdkClient(server);
+    const root = await activeRoot(client, 'issuance-restart-root');
+    client.destroy();
+    assert.equal(await server.stop('SIGTERM'), 0);
+
+    const N = 50;
+    const leaves = Array.from({ length: N }, (_, i) => opensslCsr(`/CN=pending-${i}.example.com/O=Durability Test`));
+    server = await startTestServer({ dataDir, env: { OPENPCA_ISSUANCE_DELAY_MS: '3000' } });
+    try {
+      client = sdkClient(server);
+      assert.equal((await describeCa(client, root.arn)).Status, 'ACTIVE', 'the root is still ACTIVE after a graceful restart');
+      const t0 = Date.now();
+      const arns = await Promise.all(leaves.map((l) => issueLeaf(client, root.arn, l.csrPem)));
+      const acked = Date.now() - t0;
+      assert.equal(new Set(arns).size, N, 'every acknowledged ARN is distinct');
+      // All of them are still PENDING: GetCertificate answers RequestInProgressException for each.
+      const early = await Promise.all(arns.map((arn) => errorName(client.send(new GetCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateArn: arn })))));
+      assert.deepEqual(new Set(early), new Set(['RequestInProgressException']));
+      client.destroy();
+      const killedAt = Date.now() - t0;
+      assert.equal(await server.stop('SIGKILL'), null, 'killed by the signal');
+      // The delay (3000 ms) starts only after each commit, so nothing was signed before the kill.
+      assert.ok(killedAt < 3000, `the kill came ${killedAt} ms after the first IssueCertificate; some may have been signed`);
+      t.diagnostic(`${N} issuances acknowledged in ${acked} ms; SIGKILL ${killedAt} ms after the first request`);
+
+      server = await startTestServer({ dataDir });
+      const resumed = server.logs.map((l) => JSON.parse(l) as { msg: string; count?: number }).find((r) => r.msg === 'signing certificates accepted before a restart');
+      assert.equal(resumed?.count, N, 'the restart reports every pending certificate');
+      client = sdkClient(server);
+      const t1 = Date.now();
+      const got = await Promise.all(arns.map((arn) => waitForCertificate(client, root.arn, arn)));
+      t.diagnostic(`all ${N} signed ${Date.now() - t1} ms after the restart`);
+      for (const [i, g] of got.entries()) {
+        assert.equal(g.chain, root.pem, 'the chain is the root certificate');
+        assert.equal(certSerial(g.cert), arnSerial(arns[i]!), 'the certificate carries the serial of its ARN');
+        assert.equal(spkiHex(g.cert), spkiHex(leaves[i]!.keyPem), 'the certificate is for the CSR it was requested with');
+        assert.match(new X509Certificate(g.cert).subject, new RegExp(`^CN=pending-${i}\\.example\\.com$`, 'm'));
+      }
+      assert.equal(new Set(got.map((g) => certSerial(g.cert))).size, N, 'serials are unique');
+      opensslVerifyAll(root.pem, got.map((g) => g.cert));
+      // And the CA keeps issuing normally.
+      const after = await issueLeaf(client, root.arn, leaves[0]!.csrPem);
+      opensslVerifyAll(root.pem, [(await waitForCertificate(client, root.arn, after)).cert]);
+      client.destroy();
+    } finally {
+      await server?.stop('SIGKILL');
+    }
+  });
+
+  it('SIGKILL at a random moment during a burst of 200 issuances loses no acknowledged certificate', async (t) => {
+    const dataDir = tempDir('openpca-issue-burst-');
+    const BURST = 200;
+    const ROUNDS = 3;
+    const csrs = Array.from({ length: 20 }, (_, i) => opensslCsr(`/CN=burst-${i}.example.com`).csrPem);
+    const acked: string[] = [];
+    let root: { arn: string; pem: string } | undefined;
+    for (let round = 0; round <= ROUNDS; round++) {
+      const server = await startTestServer({ dataDir });
+      const client = sdkClient(server);
+      const resumed = server.logs.map((l) => JSON.parse(l) as { msg: string; count?: number }).find((r) => r.msg === 'signing certificates accepted before a restart');
+      if (round > 0) t.diagnostic(`restart ${round}: ${resumed?.count ?? 0} accepted but unsigned certificates resumed`);
+      try {
+        root ??= await activeRoot(client, 'issuance-burst-root');
+        // Every certificate acknowledged before earlier kills is retrievable and verifies.
+        const got = await Promise.all(acked.map((arn) => waitForCertificate(client, root!.arn, arn)));
+        for (const [i, g] of got.entries()) assert.equal(certSerial(g.cert), arnSerial(acked[i]!));
+        assert.equal(new Set(acked).size, acked.length, 'no ARN was acknowledged twice');
+        if (got.length) opensslVerifyAll(root.pem, got.map((g) => g.cert));
+        if (round === ROUNDS) break;
+
+        // A burst takes a few hundred ms and its first acknowledgements come only after the first group commit
+        // (~100 ms in), so the random 0–200 ms is counted from the first acknowledgement: the kill lands while
+        // requests are being accepted, committed and answered.
+        const killAfter = Math.floor(Math.random() * 201);
+        const before = acked.length;
+        let failed = 0;
+        let firstAck = () => {};
+        const firstAcked = new Promise<void>((resolve) => { firstAck = resolve; });
+        const t0 = Date.now();
+        const sends = Array.from({ length: BURST }, (_, i) => issueLeaf(client, root!.arn, csrs[i % csrs.length]!)
+          .then((arn) => { acked.push(arn); firstAck(); }, () => { failed++; }));
+        await Promise.race([firstAcked, Promise.all(sends)]);
+        const ackAt = Date.now() - t0;
+        await sleep(killAfter);
+        assert.equal(await server.stop('SIGKILL'), null);
+        await Promise.all(sends);
+        assert.ok(acked.length > before, `round ${round}: nothing was acknowledged before the kill`);
+        t.diagnostic(`round ${round}: first acknowledgement after ${ackAt} ms, SIGKILL ${killAfter} ms later; ${acked.length - before} of ${BURST} acknowledged, ${failed} failed`);
+      } finally {
+        client.destroy();
+        await server.stop('SIGKILL');
+      }
+    }
+    t.diagnostic(`${acked.length} acknowledged certificates in all, every one retrievable after the restarts`);
   });
 });

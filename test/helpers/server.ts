@@ -28,7 +28,7 @@ export function tempDir(prefix = 'openpca-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(o: { dataDir?: string; env?: Record<string, string>; args?: string[]; withCredentials?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(o: { dataDir?: string; env?: Record<string, string>; args?: string[]; withCredentials?: boolean; port?: number; nodeArgs?: string[] } = {}): Promise<TestServer> {
   const dataDir = o.dataDir ?? tempDir();
   const env: Record<string, string> = { ...process.env as Record<string, string> };
   for (const k of Object.keys(env)) if (k.startsWith('OPENPCA_')) delete env[k];
@@ -36,7 +36,7 @@ export async function startTestServer(o: { dataDir?: string; env?: Record<string
     Object.assign(env, { OPENPCA_ACCESS_KEY_ID: CREDS.accessKeyId, OPENPCA_SECRET_ACCESS_KEY: CREDS.secretAccessKey, OPENPCA_ACCOUNT_ID: CREDS.accountId });
   }
   Object.assign(env, o.env ?? {});
-  const proc = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(o.args ?? [])], {
+  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), join(ROOT, 'src/cli/main.ts'), 'serve', '--port', String(o.port ?? 0), '--data-dir', dataDir, ...(o.args ?? [])], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -45,7 +45,9 @@ export async function startTestServer(o: { dataDir?: string; env?: Record<string
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 15_000);
+    if (o.port) void waitHealthy(o.port).then(() => { clearTimeout(timer); resolve(o.port!); }, () => undefined);
     proc.stdout!.on('data', (d: Buffer) => {
+      if (logs.length > 100_000) return;
       buf += d.toString();
       let i;
       while ((i = buf.indexOf('\n')) >= 0) {
@@ -69,6 +71,29 @@ export async function startTestServer(o: { dataDir?: string; env?: Record<string
       return exited;
     },
   };
+}
+
+async function waitHealthy(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => { res.resume(); r(res.statusCode === 200); });
+      req.on('error', () => r(false));
+      req.end();
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not become healthy');
+}
+
+/** A TCP port that is free right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
 }
 
 export function sdkClient(server: { url: string }, region = 'us-east-1', creds: { accessKeyId: string; secretAccessKey: string } = CREDS): ACMPCAClient {

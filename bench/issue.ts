@@ -1,0 +1,148 @@
+// Benchmark: IssueCertificate end to end (HTTP, SigV4, validation, durable commit, signing) driven by wrk in a
+// separate process, for a P-256 and an RSA-2048 CA; prints certificates/s and the ratio to the raw signing rate
+// of the same key type measured in the same run. Usage: npm run bench:issue [-- --seconds 10 --connections 32]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
+import {
+  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
+  IssueCertificateCommand, waitUntilCertificateAuthorityCSRCreated, waitUntilCertificateIssued, type ACMPCAClient,
+} from '@aws-sdk/client-acm-pca';
+import { signRequest } from '../src/protocol/sigv4.ts';
+import { buildCaCsr } from '../src/x509/csr.ts';
+import { signArgs } from '../src/x509/algorithms.ts';
+import { CREDS, freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const SECONDS = opt('seconds', 10);
+const CONNECTIONS = opt('connections', 32);
+const DISTINCT_CSRS = opt('csrs', 2048);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const enc = new TextEncoder();
+const signAsync = promisify(sign);
+
+if (spawnSync('wrk', ['--version']).error) {
+  console.error('bench/issue: needs wrk (apt-get install wrk) as the load generator');
+  process.exit(2);
+}
+
+async function activeRoot(pca: ACMPCAClient, key: 'EC_prime256v1' | 'RSA_2048'): Promise<string> {
+  const sig = key === 'RSA_2048' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
+  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
+    CertificateAuthorityType: 'ROOT', CertificateAuthorityConfiguration: { KeyAlgorithm: key, SigningAlgorithm: sig, Subject: { CommonName: `Bench ${key}` } },
+  }))).CertificateAuthorityArn!;
+  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
+  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
+  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig, TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
+  }));
+  await waitUntilCertificateIssued({ client: pca, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: arn, CertificateArn });
+  const cert = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
+  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(cert) }));
+  return arn;
+}
+
+/** Distinct end-entity CSRs (P-256 keys), more than any server-side cache holds. */
+async function makeCsrs(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    const signer = { key: { uri: '', algorithm: 'EC_prime256v1' as const, spki }, sign: async (alg: 'SHA256WITHECDSA', tbs: Uint8Array) => { const a = signArgs(alg, privateKey); return new Uint8Array(await signAsync(a.digest, tbs, a.key)); } };
+    out.push((await buildCaCsr({ subject: { CommonName: `host-${i}.bench.example`, Organization: 'Bench' }, signingAlgorithm: 'SHA256WITHECDSA', signer: signer as never })).pem);
+  }
+  return out;
+}
+
+function luaScript(port: number, caArn: string, sig: string, csrs: string[]): string {
+  const date = new Date();
+  const reqs = csrs.map((csr) => {
+    const body = JSON.stringify({ CertificateAuthorityArn: caArn, Csr: Buffer.from(csr).toString('base64'), SigningAlgorithm: sig, Validity: { Type: 'DAYS', Value: 30 } });
+    const headers = signRequest({
+      path: '/', body, credential: CREDS, region: 'us-east-1', date,
+      headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'ACMPrivateCA.IssueCertificate', 'Content-Length': String(Buffer.byteLength(body)) },
+    });
+    const h = Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => `[${JSON.stringify(k)}]=${JSON.stringify(v)}`).join(',');
+    return `wrk.format("POST", "/", {${h}}, ${JSON.stringify(body)})`;
+  });
+  return `local reqs = {\n${reqs.join(',\n')}\n}\nlocal i = math.random(#reqs)\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n`;
+}
+
+function wrk(port: number, script: string): { rps: number; non2xx: number; latency: string } {
+  const out = execFileSync('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const latency = /99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  return { rps, non2xx, latency };
+}
+
+/** Raw signing rate of node:crypto (async, threadpool: both cores) for a key, measured now. */
+async function rawSignRate(key: KeyObject, alg: 'SHA256WITHECDSA' | 'SHA256WITHRSA', ms = 2000): Promise<number> {
+  const a = signArgs(alg, key);
+  const data = Buffer.alloc(600, 1);
+  let n = 0;
+  const end = Date.now() + ms;
+  await Promise.all(Array.from({ length: 16 }, async () => { while (Date.now() < end) { await signAsync(a.digest, data, a.key); n++; } }));
+  return n / (ms / 1000);
+}
+
+function opensslSpeed(alg: string): number {
+  const out = execFileSync('openssl', ['speed', '-multi', '2', '-seconds', '3', alg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /^rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/m.exec(out) ?? /^\s*256 bits ecdsa \(nistp256\)\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/m.exec(out);
+  return Number(m?.[1] ?? NaN);
+}
+
+async function main(): Promise<void> {
+  const dataDir = tempDir('openpca-bench-');
+  const server = await startTestServer({ dataDir, args: ['--log-level', 'warn'], env: process.env.OPENPCA_SQLITE_SYNCHRONOUS ? { OPENPCA_SQLITE_SYNCHRONOUS: process.env.OPENPCA_SQLITE_SYNCHRONOUS } : {}, port: await freePort(), nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
+  const pca = sdkClient(server);
+  const csrs = await makeCsrs(DISTINCT_CSRS);
+  console.log(`bench/issue: ${SECONDS}s per run, ${CONNECTIONS} connections, ${csrs.length} distinct P-256 CSRs, wrk in a separate process, server: SQLite synchronous=FULL`);
+  const results: string[] = [];
+  try {
+    for (const [key, sig, target] of [['EC_prime256v1', 'SHA256WITHECDSA', 'P-256'], ['RSA_2048', 'SHA256WITHRSA', 'RSA-2048']] as const) {
+      if (only && only !== target) continue;
+      const ca = await activeRoot(pca, key);
+      const script = join(dataDir, `${key}.lua`);
+      writeFileSync(script, luaScript(server.port, ca, sig, csrs));
+      const before = countCerts(server.dataDir, ca);
+      const cpu0 = cpuSeconds(server.proc.pid!);
+      const t0 = Date.now();
+      const r = wrk(server.port, script);
+      const serverCpu = (cpuSeconds(server.proc.pid!) - cpu0) / ((Date.now() - t0) / 1000);
+      await new Promise((res) => setTimeout(res, 1000));
+      const after = countCerts(server.dataDir, ca);
+      const testKey = key === 'RSA_2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+      const raw = await rawSignRate(testKey, sig);
+      const speed = key === 'RSA_2048' ? opensslSpeed('rsa2048') : NaN;
+      const line = `${target}: ${r.rps.toFixed(0)} certificates/s (p99 ${r.latency}, non-2xx ${r.non2xx}, stored ${after.issued - before.issued} ISSUED + ${after.pending} PENDING, server CPU ${(serverCpu * 100).toFixed(0)}% of one core); `
+        + `raw node:crypto ${target} signing ${raw.toFixed(0)}/s → ratio ${(r.rps / raw).toFixed(3)}`
+        + (key === 'RSA_2048' ? `; openssl speed -multi 2 rsa2048 ${speed.toFixed(0)} sign/s → ratio ${(r.rps / speed).toFixed(3)} (target ≥ 0.5)` : ' (target ≥ 2,500 certificates/s)');
+      console.log(line);
+      results.push(line);
+    }
+  } finally {
+    pca.destroy();
+    await server.stop();
+  }
+}
+
+/** User+system CPU seconds of a process (all its threads), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function countCerts(dataDir: string, caArn: string): { issued: number; pending: number } {
+  const db = new DatabaseSync(join(dataDir, 'openpca.sqlite'), { readOnly: true });
+  try {
+    const row = (status: string) => Number((db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE ca_arn = ? AND status = ?').get(caArn, status) as { n: number }).n);
+    return { issued: row('ISSUED'), pending: row('PENDING') };
+  } finally { db.close(); }
+}
+
+await main();
