@@ -50,7 +50,7 @@ export const createCertificateAuthority: Handler<'CreateCertificateAuthority'> =
       usageMode: input.UsageMode ?? 'GENERAL_PURPOSE', keyStorageSecurityStandard: standard,
       keyAlgorithm: cfg.KeyAlgorithm, createdAt: ctx.now, lastStateChangeAt: ctx.now, restorableUntil: null,
       keyUri: null, keySpki: null, csrPem: null, certificatePem: null, certificateChainPem: null,
-      serial: null, notBefore: null, notAfter: null, caSubjectDer: null, caSki: null, caPathLen: null, issuedCount: 0,
+      serial: null, notBefore: null, notAfter: null, caSubjectDer: null, caSki: null, caPathLen: null,
     };
     await tx.cas.insert(ca);
     if (tags.length) await tx.tags.replace(arn, tags.map((t) => ({ key: t.Key, value: t.Value ?? null })));

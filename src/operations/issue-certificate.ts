@@ -12,7 +12,7 @@ import { isCompatible } from '../x509/algorithms.ts';
 import { encodeTbs } from '../x509/certificate.ts';
 import { parseAndVerifyCsr } from '../x509/csr-parse.ts';
 import type { Handler, RequestContext } from './context.ts';
-import { loadCa, reloadInTx } from './context.ts';
+import { loadCa } from './context.ts';
 
 /** Lifetime certificate quota per CA (LIFECYCLE.md §11). */
 const QUOTA = { COMPLETE: 1_000_000, PARTITIONED: 100_000_000 } as const;
@@ -80,8 +80,9 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
       const seen = await tx.idempotency.get(tokenKey(ctx, caArn, input.IdempotencyToken), ctx.now - IDEMPOTENCY_WINDOW_MS);
       if (seen) return { arn: seen.result, fresh: null };
     }
-    const cur = await reloadInTx(tx, ctx, caArn);
-    checkState(cur, ctx.now, selfIssue);
+    const cur = await tx.cas.issuanceState(caArn);
+    if (!cur) throw fail('ResourceNotFoundException', `Could not find certificate authority ${caArn} in account ${ctx.accountId}, region ${ctx.region}.`);
+    checkState({ ...ca, status: cur.status, notAfter: cur.notAfter }, ctx.now, selfIssue);
     if (cur.issuedCount >= limit) {
       throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit with ${limit === QUOTA.PARTITIONED ? 'PARTITIONED' : 'COMPLETE'} CRLs.`);
     }
@@ -96,10 +97,10 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
       templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
       requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null,
     });
-    await tx.cas.update(caArn, { issuedCount: cur.issuedCount + 1 });
+    await tx.cas.addIssued(caArn);
     const arn = `${caArn}/certificate/${hex}`;
     if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
-    return { arn, fresh: { hex, key: { uri: cur.keyUri!, algorithm: cur.keyAlgorithm, spki: cur.keySpki! } } };
+    return { arn, fresh: { hex, key: { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! } } };
   });
   if (result.fresh) {
     svc.issuance.schedule({ caArn, serial: result.fresh.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key: result.fresh.key });

@@ -37,8 +37,6 @@ export interface CaRecord {
   caSubjectDer: Uint8Array | null;
   caSki: Uint8Array | null;
   caPathLen: number | null;
-  /** Certificates issued over the CA's lifetime (quota). */
-  issuedCount: number;
 }
 
 export type CertificateStatus = 'PENDING' | 'ISSUED' | 'FAILED';
@@ -88,6 +86,10 @@ export interface CaRepository {
   withStatus(status: StoredStatus): Promise<CaRecord[]>;
   /** DELETED CAs whose restore window ended at or before `now`. */
   expiredDeletions(now: number): Promise<CaRecord[]>;
+  /** What issuance re-checks inside its transaction, read narrowly (the whole record carries keys and PEMs). */
+  issuanceState(arn: string): Promise<{ status: StoredStatus; notAfter: number | null; issuedCount: number } | undefined>;
+  /** Counts one more certificate against the CA's lifetime quota (not a change of the CA record itself). */
+  addIssued(arn: string): Promise<void>;
 }
 
 export interface TagRepository {

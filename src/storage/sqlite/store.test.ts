@@ -13,7 +13,7 @@ function ca(arn: string, createdAt = Date.now()): CaRecord {
     statusBeforeDeletion: null, failureReason: null, configuration: '{}', revocation: null, usageMode: 'GENERAL_PURPOSE',
     keyStorageSecurityStandard: 'FIPS_140_2_LEVEL_3_OR_HIGHER', keyAlgorithm: 'EC_prime256v1', createdAt, lastStateChangeAt: createdAt,
     restorableUntil: null, keyUri: null, keySpki: null, csrPem: null, certificatePem: null, certificateChainPem: null,
-    serial: null, notBefore: null, notAfter: null, caSubjectDer: null, caSki: null, caPathLen: null, issuedCount: 0,
+    serial: null, notBefore: null, notAfter: null, caSubjectDer: null, caSki: null, caPathLen: null,
   };
 }
 const arn = (n: number) => `arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;

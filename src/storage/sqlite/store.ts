@@ -18,7 +18,7 @@ const CA_COLUMNS: ReadonlyArray<[keyof CaRecord, string]> = [
   ['createdAt', 'created_at'], ['lastStateChangeAt', 'last_state_change_at'], ['restorableUntil', 'restorable_until'],
   ['keyUri', 'key_uri'], ['keySpki', 'key_spki'], ['csrPem', 'csr_pem'], ['certificatePem', 'certificate_pem'],
   ['certificateChainPem', 'certificate_chain_pem'], ['serial', 'serial'], ['notBefore', 'not_before'], ['notAfter', 'not_after'],
-  ['caSubjectDer', 'ca_subject_der'], ['caSki', 'ca_ski'], ['caPathLen', 'ca_path_len'], ['issuedCount', 'issued_count'],
+  ['caSubjectDer', 'ca_subject_der'], ['caSki', 'ca_ski'], ['caPathLen', 'ca_path_len'],
 ];
 const COLUMN_OF = new Map(CA_COLUMNS);
 
@@ -42,6 +42,9 @@ export class SqliteStore implements Store {
   /** A second connection for reads outside transactions: with WAL it only ever sees committed data. */
   private readonly reader: DatabaseSync;
   private readonly txRepos: Repositories;
+  private readonly cache: CaCache;
+  /** Transaction control statements, prepared once (exec would re-parse them for every work). */
+  private readonly control: Record<'begin' | 'commit' | 'savepoint' | 'release' | 'rollbackTo', StatementSync>;
   private pending: Array<{ work: (tx: Repositories) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
 
@@ -51,8 +54,14 @@ export class SqliteStore implements Store {
     this.migrate();
     this.reader = o.path === ':memory:' ? this.db : new DatabaseSync(o.path, { readOnly: true });
     if (this.reader !== this.db) this.reader.exec('PRAGMA busy_timeout=5000;');
-    this.read = repositories(this.reader);
-    this.txRepos = repositories(this.db);
+    this.control = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'), commit: this.db.prepare('COMMIT'), savepoint: this.db.prepare('SAVEPOINT w'),
+      release: this.db.prepare('RELEASE w'), rollbackTo: this.db.prepare('ROLLBACK TO w'),
+    };
+    const cache = new CaCache(this.db);
+    this.cache = cache;
+    this.read = repositories(this.reader, cache, false);
+    this.txRepos = repositories(this.db, cache, true);
   }
 
   private migrate(): void {
@@ -91,25 +100,29 @@ export class SqliteStore implements Store {
     while (this.pending.length) {
       const batch = this.pending.splice(0, MAX_BATCH);
       const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      const c = this.control;
       try {
-        this.db.exec('BEGIN IMMEDIATE');
+        c.begin.run();
         for (const item of batch) {
-          this.db.exec('SAVEPOINT w');
+          c.savepoint.run();
           try {
             const value = await item.work(this.txRepos);
-            this.db.exec('RELEASE w');
+            c.release.run();
             results.push({ ok: true, value });
           } catch (error) {
-            this.db.exec('ROLLBACK TO w; RELEASE w');
+            c.rollbackTo.run();
+            c.release.run();
             results.push({ ok: false, error });
           }
         }
-        this.db.exec('COMMIT');
+        c.commit.run();
       } catch (error) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        this.cache.afterTransaction();
         for (const item of batch) item.reject(error);
         continue;
       }
+      this.cache.afterTransaction();
       batch.forEach((item, i) => {
         const r = results[i]!;
         if (r.ok) item.resolve(r.value); else item.reject(r.error);
@@ -125,7 +138,38 @@ export class SqliteStore implements Store {
   }
 }
 
-function repositories(db: DatabaseSync): Repositories {
+/**
+ * CA records are read on every request and change rarely: the reader side keeps them in memory. Writes through this
+ * store invalidate at write time and again after the batch commits or rolls back; a commit by another connection
+ * (another process on the same file) is noticed through PRAGMA data_version on the writer connection and clears all.
+ */
+class CaCache {
+  private readonly map = new Map<string, CaRecord>();
+  private readonly dirty = new Set<string>();
+  private readonly version: StatementSync;
+  private seen: number;
+  constructor(writer: DatabaseSync) {
+    this.version = writer.prepare('PRAGMA data_version');
+    this.seen = this.current();
+  }
+  private current(): number { return Number((this.version.get() as { data_version: number }).data_version); }
+  get(arn: string): CaRecord | undefined {
+    const v = this.current();
+    if (v !== this.seen) { this.map.clear(); this.seen = v; }
+    return this.map.get(arn);
+  }
+  set(arn: string, ca: CaRecord): void {
+    if (this.map.size > 10_000) this.map.clear();
+    this.map.set(arn, Object.freeze(ca));
+  }
+  written(arn: string): void { this.map.delete(arn); this.dirty.add(arn); }
+  afterTransaction(): void {
+    for (const arn of this.dirty) this.map.delete(arn);
+    this.dirty.clear();
+  }
+}
+
+function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Repositories {
     const stmts = new Map<string, StatementSync>();
     const st = (sql: string): StatementSync => {
       let s = stmts.get(sql);
@@ -133,13 +177,22 @@ function repositories(db: DatabaseSync): Repositories {
       return s;
     };
     const cas: CaRepository = {
-      async get(arn) { return toCa(st('SELECT * FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined); },
+      async get(arn) {
+        if (writer) return toCa(st('SELECT * FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined);
+        const hit = cache.get(arn);
+        if (hit) return hit;
+        const ca = toCa(st('SELECT * FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined);
+        if (ca) cache.set(arn, ca);
+        return ca;
+      },
       async insert(ca) {
+        cache.written(ca.arn);
         const cols = CA_COLUMNS.map(([, c]) => c);
         const vals = CA_COLUMNS.map(([p]) => (ca[p] ?? null) as never);
         st(`INSERT INTO certificate_authorities (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`).run(...vals);
       },
       async update(arn, patch) {
+        cache.written(arn);
         const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
         if (entries.length === 0) return;
         const sets = entries.map(([k]) => {
@@ -150,6 +203,7 @@ function repositories(db: DatabaseSync): Repositories {
         st(`UPDATE certificate_authorities SET ${sets.join(', ')} WHERE arn = ?`).run(...entries.map(([, v]) => v as never), arn);
       },
       async delete(arn) {
+        cache.written(arn);
         st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificates WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificate_authorities WHERE arn = ?').run(arn);
@@ -167,6 +221,13 @@ function repositories(db: DatabaseSync): Repositories {
       },
       async withStatus(status: StoredStatus) {
         return (st('SELECT * FROM certificate_authorities WHERE status = ? ORDER BY created_at').all(status) as Row[]).map((r) => toCa(r)!);
+      },
+      async issuanceState(arn) {
+        const r = st('SELECT status, not_after, issued_count FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined;
+        return r && { status: r.status as StoredStatus, notAfter: r.not_after === null ? null : Number(r.not_after), issuedCount: Number(r.issued_count) };
+      },
+      async addIssued(arn) {
+        st('UPDATE certificate_authorities SET issued_count = issued_count + 1 WHERE arn = ?').run(arn);
       },
       async expiredDeletions(now) {
         return (st(`SELECT * FROM certificate_authorities WHERE status = 'DELETED' AND restorable_until <= ?`).all(now) as Row[]).map((r) => toCa(r)!);

@@ -1,0 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { CreateCertificateAuthorityCommand } from '@aws-sdk/client-acm-pca';
+import { signRequest } from '../src/protocol/sigv4.ts';
+import { CREDS, freePort, sdkClient, startTestServer } from '../test/helpers/server.ts';
+const server = await startTestServer({ args: ['--log-level', 'warn'], port: await freePort(), nodeArgs: process.env.NA ? process.env.NA.split(' ') : [] });
+const pca = sdkClient(server);
+const arn = (await pca.send(new CreateCertificateAuthorityCommand({ CertificateAuthorityType: 'ROOT', CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'x' } } }))).CertificateAuthorityArn!;
+const op = process.argv[2] ?? 'DescribeCertificateAuthority';
+const body = op === 'healthz' ? '' : JSON.stringify({ CertificateAuthorityArn: arn });
+const headers = signRequest({ path: '/', body, credential: CREDS, region: 'us-east-1', date: new Date(), headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `ACMPrivateCA.${op}`, 'Content-Length': String(body.length) } });
+const h = Object.entries(headers).filter(([k]) => k !== 'Content-Length').map(([k, v]) => `[${JSON.stringify(k)}]=${JSON.stringify(v)}`).join(',');
+writeFileSync('/tmp/d.lua', op === 'healthz' ? `wrk.method="GET"\nwrk.path="/healthz"\n` : `local r = wrk.format("POST", "/", {${h}}, ${JSON.stringify(body)})\nrequest = function() return r end\n`);
+const cpu = () => { const f = readFileSync(`/proc/${server.proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const c0 = cpu(); const t0 = Date.now();
+const out = execFileSync('wrk', ['-t', '2', '-c', '32', '-d', '5s', '-s', '/tmp/d.lua', `http://127.0.0.1:${server.port}/`], { encoding: 'utf8' });
+console.log(op, /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1], 'req/s; server CPU', ((cpu() - c0) / ((Date.now() - t0) / 1000) * 100).toFixed(0), '%', /Non-2xx.*/.exec(out)?.[0] ?? '');
+pca.destroy(); await server.stop();
