@@ -73,10 +73,11 @@ function luaScript(port: number, caArn: string, sig: string, csrs: string[]): st
 }
 
 function wrk(port: number, script: string): { rps: number; non2xx: number; latency: string } {
-  const out = execFileSync('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`], { encoding: 'utf8' });
+  const out = execFileSync('/usr/bin/time', ['-f', 'wrk CPU %P', 'wrk', '-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const latency = /99%\s+(\S+)/.exec(out)?.[1] ?? '?';
+  if (process.env.BENCH_DEBUG) console.log(out);
   return { rps, non2xx, latency };
 }
 
@@ -98,7 +99,7 @@ function opensslSpeed(alg: string): number {
 
 async function main(): Promise<void> {
   const dataDir = tempDir('openpca-bench-');
-  const server = await startTestServer({ dataDir, args: ['--log-level', 'warn'], env: process.env.OPENPCA_SQLITE_SYNCHRONOUS ? { OPENPCA_SQLITE_SYNCHRONOUS: process.env.OPENPCA_SQLITE_SYNCHRONOUS } : {}, port: await freePort(), nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
+  const server = await startTestServer({ dataDir, args: ['--log-level', 'warn'], env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('OPENPCA_')) as Array<[string, string]>), port: await freePort(), nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
   const pca = sdkClient(server);
   const csrs = await makeCsrs(DISTINCT_CSRS);
   console.log(`bench/issue: ${SECONDS}s per run, ${CONNECTIONS} connections, ${csrs.length} distinct P-256 CSRs, wrk in a separate process, server: SQLite synchronous=FULL`);
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
       results.push(line);
     }
   } finally {
+    if (process.env.BENCH_DEBUG) console.log(server.stderr.join(''));
     pca.destroy();
     await server.stop();
   }

@@ -9,6 +9,7 @@ import { NextTokens } from './domain/paging.ts';
 import { createApiServer } from './http/server.ts';
 import { CaCreation } from './jobs/ca-creation.ts';
 import { Issuance } from './jobs/issuance.ts';
+import { PrepPool } from './jobs/prep-pool.ts';
 import { purgeExpired } from './jobs/purge.ts';
 import { TaskRunner } from './jobs/runner.ts';
 import { loadKek } from './keys/software/kek.ts';
@@ -40,7 +41,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs, delayMs: config.creationDelayMs });
   const issuance = new Issuance({ store, keys, log, runner, delayMs: config.issuanceDelayMs });
   const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
-  const svc: Services = { store, keys, creation, issuance, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+  const prep = new PrepPool(config.workers);
+  const svc: Services = { store, keys, creation, issuance, prep, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 
   const resumed = await creation.resumeAll();
   if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });
@@ -75,6 +77,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         issuance.stop();
         await closed;
         await runner.drain();
+        await prep.close();
         await store.close();
         log.info('stopped');
       })();

@@ -1,4 +1,5 @@
 // One typed, frozen Config from command-line flags, then OPENPCA_* environment variables, then defaults.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -25,6 +26,8 @@ export interface Config {
   ocspUrl: string | undefined;
   /** Artificial wait before an accepted certificate is signed, so clients exercise RequestInProgressException. */
   issuanceDelayMs: number;
+  /** Worker threads that parse and verify CSRs and build certificates (0 = on the event loop). */
+  workers: number;
 }
 
 /** Every option: flag, environment variable, default, description. The README's table is written from this. */
@@ -47,6 +50,7 @@ export const OPTIONS = [
   ['', 'OPENPCA_CRL_BASE_URL', '(S3 URL)', 'Base URL put in CRL distribution points instead of http://<bucket>.s3.<region>.amazonaws.com (a CustomCname still wins).'],
   ['', 'OPENPCA_OCSP_URL', '(AWS URL)', 'OCSP URL put in certificates instead of http://ocsp.acm-pca.<region>.amazonaws.com (an OcspCustomCname still wins).'],
   ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
+  ['--workers', 'OPENPCA_WORKERS', '(cores − 1, ≥ 1)', 'Worker threads that parse and verify CSRs and build certificates; 0 runs that work on the event loop.'],
   ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
 ] as const;
 
@@ -108,5 +112,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     crlBaseUrl: url('OPENPCA_CRL_BASE_URL'),
     ocspUrl: url('OPENPCA_OCSP_URL'),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
+    workers: int('--workers', 'OPENPCA_WORKERS', Math.max(1, availableParallelism() - 1), 0),
   });
 }

@@ -6,6 +6,7 @@ import { parseCaArn } from '../domain/arn.ts';
 import type { NextTokens } from '../domain/paging.ts';
 import type { CaCreation } from '../jobs/ca-creation.ts';
 import type { Issuance } from '../jobs/issuance.ts';
+import type { PrepPool } from '../jobs/prep-pool.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { CaRecord, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
@@ -15,6 +16,7 @@ export interface Services {
   keys: KeyStore;
   creation: CaCreation;
   issuance: Issuance;
+  prep: PrepPool;
   config: Config;
   tokens: NextTokens;
   log: Logger;

@@ -4,13 +4,12 @@ import { fail } from '../contract/errors.ts';
 import { stateError, visibleStatus } from '../domain/authority.ts';
 import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
 import { cdpUri, ocspUri } from '../domain/revocation-urls.ts';
-import { DEFAULT_TEMPLATE_ARN, findTemplate, templateContent, templatePathLen } from '../domain/templates.ts';
+import type { PrepJob } from '../domain/certificate-prep.ts';
+import { DEFAULT_TEMPLATE_ARN, findTemplate, templatePathLen } from '../domain/templates.ts';
 import { computeValidity } from '../domain/validity.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../jobs/purge.ts';
 import type { CaRecord } from '../ports/store.ts';
 import { isCompatible } from '../x509/algorithms.ts';
-import { encodeTbs } from '../x509/certificate.ts';
-import { parseAndVerifyCsr } from '../x509/csr-parse.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { loadCa } from './context.ts';
 
@@ -49,10 +48,6 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
   if (!isCompatible(ca.keyAlgorithm, input.SigningAlgorithm)) {
     throw fail('InvalidArgsException', `SigningAlgorithm ${input.SigningAlgorithm} cannot be used with this CA's ${ca.keyAlgorithm} key.`);
   }
-  const csr = await parseAndVerifyCsr(input.Csr);
-  if (selfIssue && !equalBytes(csr.spkiDer, ca.keySpki!)) {
-    throw fail('InvalidArgsException', `Template ${template.name} issues the CA's own certificate: the CSR must be the CA's CSR (GetCertificateAuthorityCsr), but its public key is not the CA's key.`);
-  }
   const n = templatePathLen(template);
   if (!selfIssue && n !== null && ca.caPathLen !== null && n >= ca.caPathLen) {
     throw fail('InvalidArgsException', `Template ${template.name} makes a CA certificate with path length ${n}, but this CA's own certificate allows at most ${ca.caPathLen - 1} (its pathLenConstraint is ${ca.caPathLen}).`);
@@ -62,23 +57,18 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
   });
   const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
-  const content = templateContent({
-    template, csr, api: input.ApiPassthrough, issuer: { ski: selfIssue ? null : ca.caSki },
-    cdpUri: selfIssue ? null : cdpUri(rc, ca.id, ca.region, svc.config), ocspUri: selfIssue ? null : ocspUri(rc, ca.region, svc.config),
-  });
-  const issuerDer = selfIssue ? content.subjectDer : ca.caSubjectDer!;
-  const tbsFor = (serial: Uint8Array) => encodeTbs({
-    serial, signingAlgorithm: input.SigningAlgorithm, issuerDer, notBefore: validity.notBefore, notAfter: validity.notAfter,
-    subjectDer: content.subjectDer, spkiDer: csr.spkiDer, extensions: content.extensions,
-  });
-  let serial = newSerial();
-  let tbs = tbsFor(serial);
+  const job: PrepJob = {
+    csr: input.Csr, templateArn, api: input.ApiPassthrough, selfIssue, caKeySpki: ca.keySpki!, issuerSki: ca.caSki,
+    issuerSubjectDer: ca.caSubjectDer, cdpUri: cdpUri(rc, ca.id, ca.region, svc.config), ocspUri: ocspUri(rc, ca.region, svc.config),
+    signingAlgorithm: input.SigningAlgorithm, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), serial: newSerial(),
+  };
+  const tbs = await svc.prep.run(job);
   const limit = rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? QUOTA.PARTITIONED : QUOTA.COMPLETE;
 
   const result = await svc.store.transaction(async (tx) => {
     if (input.IdempotencyToken !== undefined) {
       const seen = await tx.idempotency.get(tokenKey(ctx, caArn, input.IdempotencyToken), ctx.now - IDEMPOTENCY_WINDOW_MS);
-      if (seen) return { arn: seen.result, fresh: null };
+      if (seen) return { arn: seen.result, fresh: null, collided: false };
     }
     const cur = await tx.cas.issuanceState(caArn);
     if (!cur) throw fail('ResourceNotFoundException', `Could not find certificate authority ${caArn} in account ${ctx.accountId}, region ${ctx.region}.`);
@@ -86,12 +76,8 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     if (cur.issuedCount >= limit) {
       throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit with ${limit === QUOTA.PARTITIONED ? 'PARTITIONED' : 'COMPLETE'} CRLs.`);
     }
-    let hex = Buffer.from(serial).toString('hex');
-    while (await tx.certificates.exists(caArn, hex)) {
-      serial = newSerial();
-      tbs = tbsFor(serial);
-      hex = Buffer.from(serial).toString('hex');
-    }
+    const hex = Buffer.from(job.serial).toString('hex');
+    if (await tx.certificates.exists(caArn, hex)) return { arn: '', fresh: null, collided: true };
     await tx.certificates.insert({
       caArn, serial: hex, status: 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der: null, failureReason: null,
       templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
@@ -100,8 +86,10 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     await tx.cas.addIssued(caArn);
     const arn = `${caArn}/certificate/${hex}`;
     if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
-    return { arn, fresh: { hex, key: { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! } } };
+    return { arn, fresh: { hex, key: { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! } }, collided: false };
   });
+  // A 128-bit random serial this CA already used: practically never; start again with a fresh one.
+  if (result.collided) return issueCertificate(input, ctx);
   if (result.fresh) {
     svc.issuance.schedule({ caArn, serial: result.fresh.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key: result.fresh.key });
   }
@@ -115,8 +103,4 @@ function checkState(ca: CaRecord, now: number, selfIssue: boolean): void {
   if (status === 'ACTIVE') return;
   if (selfIssue && (status === 'PENDING_CERTIFICATE' || status === 'EXPIRED')) return;
   stateError(ca, status, selfIssue ? 'issue its root certificate' : 'issue certificates');
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 }

@@ -78,4 +78,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX certificates_pending ON certificates (issued_at) WHERE status = 'PENDING';
     `,
   },
+  {
+    // A WITHOUT ROWID table keyed by a random serial rewrites random pages on every insert (measured: ~240 µs of
+    // commit time per certificate); appending to a rowid table with a unique index is ~2.5× cheaper.
+    version: 3,
+    sql: `
+      CREATE TABLE certificates_v3 (
+        id INTEGER PRIMARY KEY,
+        ca_arn TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        status TEXT NOT NULL,
+        tbs BLOB NOT NULL,
+        signing_algorithm TEXT NOT NULL,
+        der BLOB,
+        failure_reason TEXT,
+        template_arn TEXT NOT NULL,
+        not_before INTEGER NOT NULL,
+        not_after INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL,
+        requested_by TEXT NOT NULL,
+        self_issued INTEGER NOT NULL DEFAULT 0,
+        revoked_at INTEGER,
+        revocation_reason TEXT
+      );
+      INSERT INTO certificates_v3 (ca_arn, serial, status, tbs, signing_algorithm, der, failure_reason, template_arn, not_before, not_after,
+        issued_at, requested_by, self_issued, revoked_at, revocation_reason)
+        SELECT ca_arn, serial, status, tbs, signing_algorithm, der, failure_reason, template_arn, not_before, not_after,
+          issued_at, requested_by, self_issued, revoked_at, revocation_reason FROM certificates ORDER BY issued_at;
+      DROP TABLE certificates;
+      ALTER TABLE certificates_v3 RENAME TO certificates;
+      CREATE UNIQUE INDEX certificates_by_serial ON certificates (ca_arn, serial);
+      CREATE INDEX certificates_pending ON certificates (issued_at) WHERE status = 'PENDING';
+    `,
+  },
 ];
