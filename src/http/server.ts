@@ -124,15 +124,26 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
     return e;
   };
   if (Number.isFinite(declared) && declared > max * 4) throw tooLarge(declared, true);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= max) chunks.push(chunk);
-    else if (size > max * 4) throw tooLarge(size, true);
-  }
-  if (size > max) throw tooLarge(size, false);
-  return Buffer.concat(chunks, size);
+  // Plain 'data'/'end' listeners: an async iterator per request costs measurably more on the hot path.
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else if (size > max * 4) { cleanup(); reject(tooLarge(size, true)); }
+    };
+    const onEnd = () => {
+      cleanup();
+      if (size > max) reject(tooLarge(size, false));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (e: Error) => { cleanup(); reject(e); };
+    const cleanup = () => { req.off('data', onData); req.off('end', onEnd); req.off('error', onError); };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 /**
