@@ -14,7 +14,9 @@ import {
 } from '@aws-sdk/client-acm-pca';
 import type { KeyAlgorithm, SigningAlgorithm } from '../src/x509/algorithms.ts';
 import { opensslCsr } from './helpers/certs.ts';
-import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
+import { freePort, rawRequest, sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
+import { Agent } from 'node:http';
+import { DatabaseSync } from 'node:sqlite';
 
 interface CaSpec { key: KeyAlgorithm; sig: SigningAlgorithm; tags?: Tag[]; token?: string }
 
@@ -375,5 +377,44 @@ describe('issuance durability across restarts', () => {
       }
     }
     t.diagnostic(`${acked.length} acknowledged certificates in all, every one retrievable after the restarts`);
+  });
+});
+
+describe('many pending certificates', () => {
+  it('more than one page (1,500) of PENDING certificates are all signed after a restart', async () => {
+    const dataDir = tempDir('openpca-issue-many-');
+    let server: TestServer = await startTestServer({ dataDir });
+    let client = sdkClient(server);
+    const root = await activeRoot(client, 'many-pending-root');
+    client.destroy();
+    assert.equal(await server.stop('SIGTERM'), 0);
+    server = await startTestServer({ dataDir, env: { OPENPCA_ISSUANCE_DELAY_MS: '60000' }, args: ['--log-level', 'warn'], port: await freePort() });
+    const N = 1500;
+    const csr = Buffer.from(opensslCsr('/CN=many.example.com').csrPem).toString('base64');
+    const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+    try {
+      let next = 0;
+      await Promise.all(Array.from({ length: 32 }, async () => {
+        while (next < N) {
+          next++;
+          const r = await rawRequest(server, { agent, target: 'ACMPrivateCA.IssueCertificate', body: JSON.stringify({ CertificateAuthorityArn: root.arn, Csr: csr, SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } }) });
+          assert.equal(r.status, 200, r.text);
+        }
+      }));
+    } finally { agent.destroy(); }
+    assert.equal(await server.stop('SIGKILL'), null);
+    const count = (status: string) => {
+      const db = new DatabaseSync(join(dataDir, 'openpca.sqlite'), { readOnly: true });
+      try { return Number((db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE status = ?').get(status) as { n: number }).n); } finally { db.close(); }
+    };
+    assert.equal(count('PENDING'), N, 'everything acknowledged is stored, still unsigned');
+    server = await startTestServer({ dataDir });
+    try {
+      const resumed = server.logs.map((l) => JSON.parse(l) as { msg: string; count?: number }).find((r) => r.msg === 'signing certificates accepted before a restart');
+      assert.equal(resumed?.count, N);
+      for (let i = 0; i < 300 && count('PENDING') > 0; i++) await sleep(100);
+      assert.equal(count('PENDING'), 0, 'no certificate is left unsigned');
+      assert.equal(count('ISSUED'), N + 1, 'all of them and the root certificate are ISSUED');
+    } finally { await server.stop(); }
   });
 });

@@ -26,15 +26,17 @@ export class Issuance {
 
   stop(): void { this.stopping.abort(); }
 
-  /** After a restart: sign every certificate that was accepted but not yet signed. */
+  /** After a restart: sign every certificate that was accepted but not yet signed (paged by a cursor, so any number). */
   async resumeAll(): Promise<number> {
     let total = 0;
+    let cursor = 0;
     const keys = new Map<string, KeyRef | null>();
     for (;;) {
-      const rows = await this.d.store.read.certificates.pending(1000);
-      const fresh = rows.filter((r) => !this.inflight.has(`${r.caArn}/${r.serial}`));
-      if (fresh.length === 0) return total;
-      for (const r of fresh) {
+      const { rows, next } = await this.d.store.read.certificates.pending(cursor, 1000);
+      if (rows.length === 0) return total;
+      cursor = next;
+      for (const r of rows) {
+        if (this.inflight.has(`${r.caArn}/${r.serial}`)) continue;
         let key = keys.get(r.caArn);
         if (key === undefined) {
           const ca = await this.d.store.read.cas.get(r.caArn);
@@ -43,11 +45,8 @@ export class Issuance {
         }
         if (!key) continue;
         total++;
-        this.inflight.add(`${r.caArn}/${r.serial}`);
         this.schedule({ caArn: r.caArn, serial: r.serial, tbs: r.tbs, signingAlgorithm: r.signingAlgorithm as SigningAlgorithm, key });
       }
-      if (rows.length < 1000) return total;
-      await sleep(50);
     }
   }
 

@@ -68,8 +68,8 @@ export interface CertificateRepository {
   insert(c: CertificateRecord): Promise<void>;
   markIssued(caArn: string, serial: string, der: Uint8Array): Promise<void>;
   markFailed(caArn: string, serial: string, reason: string): Promise<void>;
-  /** PENDING certificates (signing was interrupted by a restart), oldest first. */
-  pending(limit: number): Promise<CertificateRecord[]>;
+  /** PENDING certificates (signing was interrupted by a restart) in acceptance order, after an opaque cursor (start with 0). */
+  pending(after: number, limit: number): Promise<{ rows: CertificateRecord[]; next: number }>;
 }
 
 export interface TagRecord { key: string; value: string | null }

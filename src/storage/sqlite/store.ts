@@ -275,8 +275,9 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
       async markFailed(caArn, serial, reason) {
         st(`UPDATE certificates SET status = 'FAILED', failure_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(reason, caArn, serial);
       },
-      async pending(limit) {
-        return (st(`SELECT * FROM certificates WHERE status = 'PENDING' ORDER BY issued_at LIMIT ?`).all(limit) as Row[]).map((r) => toCert(r)!);
+      async pending(after, limit) {
+        const rows = st(`SELECT * FROM certificates WHERE status = 'PENDING' AND id > ? ORDER BY id LIMIT ?`).all(after, limit) as Row[];
+        return { rows: rows.map((r) => toCert(r)!), next: rows.length ? Number(rows[rows.length - 1]!.id) : after };
       },
     };
     return { cas, certificates, tags, idempotency };
