@@ -1,51 +1,15 @@
 // The CA ceremony (root self-issue → subordinate → leaf) through boto3 and aws-cli, verified by openssl and gnutls.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certtoolVerifyChain, opensslCsr, opensslText } from './helpers/certs.ts';
-import { CREDS, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
+import { awsEnv, run, type RunResult } from './helpers/process.ts';
+import { startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 const T = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
 const ISSUANCE_DELAY_MS = 2000;
 
-interface RunResult { code: number | null; stdout: string; stderr: string; ms: number }
-
-/** Runs a command to completion (never throws on a non-zero exit), killing it after `timeoutMs`. */
-function run(cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env: o.env ?? process.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), o.timeoutMs ?? 120_000);
-    p.on('error', (e) => { clearTimeout(timer); reject(e); });
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - t0 }); });
-  });
-}
-
-/** A clean AWS environment: only the test credentials, and empty config/credentials files. */
-function awsEnv(dir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('OPENPCA_')) env[k] = v;
-  const config = join(dir, 'aws-config');
-  const credentials = join(dir, 'aws-credentials');
-  writeFileSync(config, '');
-  writeFileSync(credentials, '');
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: config,
-    AWS_SHARED_CREDENTIALS_FILE: credentials,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
-}
 
 /** The PEM certificates in a file, normalised (aws-cli's text output adds a blank line at the end). */
 function pemsIn(file: string): string[] {
