@@ -111,4 +111,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX certificates_pending ON certificates (issued_at) WHERE status = 'PENDING';
     `,
   },
+  {
+    // The lifetime counter lives in a row of its own: bumping it inside the CA record rewrote the whole record
+    // (keys, CSR, certificates: several KB across overflow pages) once per issued certificate.
+    version: 4,
+    sql: `
+      CREATE TABLE ca_counters (ca_arn TEXT PRIMARY KEY, issued INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO ca_counters (ca_arn, issued) SELECT arn, issued_count FROM certificate_authorities;
+    `,
+  },
 ];

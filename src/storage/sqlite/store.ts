@@ -206,6 +206,7 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         cache.written(arn);
         st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificates WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM ca_counters WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificate_authorities WHERE arn = ?').run(arn);
       },
       async list(account, region, after, limit) {
@@ -223,11 +224,12 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         return (st('SELECT * FROM certificate_authorities WHERE status = ? ORDER BY created_at').all(status) as Row[]).map((r) => toCa(r)!);
       },
       async issuanceState(arn) {
-        const r = st('SELECT status, not_after, issued_count FROM certificate_authorities WHERE arn = ?').get(arn) as Row | undefined;
-        return r && { status: r.status as StoredStatus, notAfter: r.not_after === null ? null : Number(r.not_after), issuedCount: Number(r.issued_count) };
+        const r = st(`SELECT a.status, a.not_after, COALESCE(c.issued, 0) AS issued FROM certificate_authorities a
+                      LEFT JOIN ca_counters c ON c.ca_arn = a.arn WHERE a.arn = ?`).get(arn) as Row | undefined;
+        return r && { status: r.status as StoredStatus, notAfter: r.not_after === null ? null : Number(r.not_after), issuedCount: Number(r.issued) };
       },
       async addIssued(arn) {
-        st('UPDATE certificate_authorities SET issued_count = issued_count + 1 WHERE arn = ?').run(arn);
+        st('INSERT INTO ca_counters (ca_arn, issued) VALUES (?, 1) ON CONFLICT (ca_arn) DO UPDATE SET issued = issued + 1').run(arn);
       },
       async expiredDeletions(now) {
         return (st(`SELECT * FROM certificate_authorities WHERE status = 'DELETED' AND restorable_until <= ?`).all(now) as Row[]).map((r) => toCa(r)!);
