@@ -216,3 +216,29 @@ describe('asynchronous issuance', () => {
     } finally { c.destroy(); await slow.stop(); }
   });
 });
+
+describe('other CA key types end to end', () => {
+  test('an ML-DSA-65 root self-issues, imports and issues a leaf (node:crypto verifies; openssl 3.0 predates ML-DSA)', async () => {
+    const { X509Certificate } = await import('node:crypto');
+    const root = await createCa('ROOT', 'ML-DSA Root', 'ML_DSA_65', 'ML_DSA_65');
+    const self = await issue(root.arn, root.csr, 'RootCACertificate', { Type: 'YEARS', Value: 2 }, 'ML_DSA_65');
+    const rootCert = new X509Certificate(self.cert);
+    assert.ok(rootCert.verify(rootCert.publicKey), 'self-signature verifies');
+    await importCert(root.arn, self.cert);
+    const leaf = await issue(root.arn, opensslCsr('/CN=pq.example.com').csrPem, 'EndEntityCertificate', { Type: 'DAYS', Value: 30 }, 'ML_DSA_65');
+    const leafCert = new X509Certificate(leaf.cert);
+    assert.ok(leafCert.verify(rootCert.publicKey), 'the leaf is signed by the ML-DSA root');
+    assert.ok(leafCert.checkIssued(rootCert));
+    assert.match(execFileSync('openssl', ['asn1parse', '-inform', 'PEM'], { input: leaf.cert, encoding: 'utf8' }), /2\.16\.840\.1\.101\.3\.4\.3\.18/);
+  });
+
+  test('an RSA CA signs with RSASSA-PSS (SHA384WITHRSA_PSS) and openssl verifies the chain', async () => {
+    const root = await createCa('ROOT', 'PSS Root', 'RSA_2048', 'SHA256WITHRSA');
+    const self = await issue(root.arn, root.csr, 'RootCACertificate', { Type: 'YEARS', Value: 2 }, 'SHA256WITHRSA_PSS');
+    await importCert(root.arn, self.cert);
+    const leaf = await issue(root.arn, opensslCsr('/CN=pss.example.com').csrPem, 'EndEntityServerAuthCertificate', { Type: 'DAYS', Value: 30 }, 'SHA384WITHRSA_PSS');
+    assert.match(opensslText(leaf.cert), /Signature Algorithm: rsassaPss[\s\S]*Hash Algorithm: sha384[\s\S]*Salt Length: 0x30/);
+    const v = opensslVerify(leaf.cert, self.cert, '', ['-purpose', 'sslserver']);
+    assert.ok(v.ok, v.output);
+  });
+});
