@@ -4,40 +4,55 @@ import { ApiError, type ErrorCode } from '../contract/errors.ts';
 import { prepareCertificate, type PrepJob } from '../domain/certificate-prep.ts';
 
 type Reply = { id: number; tbs?: Uint8Array; error?: { code: ErrorCode; message: string } };
+type Waiter = { resolve: (t: Uint8Array) => void; reject: (e: unknown) => void };
 
 export class PrepPool {
-  private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (t: Uint8Array) => void; reject: (e: unknown) => void }>();
+  private readonly slots: Array<{ worker: Worker; waiting: Map<number, Waiter> }> = [];
   private next = 0;
   private seq = 0;
+  private closing = false;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./prep-worker.ts', import.meta.url));
-      w.on('message', (r: Reply) => {
-        const p = this.waiting.get(r.id);
-        if (!p) return;
-        this.waiting.delete(r.id);
-        if (r.tbs) p.resolve(new Uint8Array(r.tbs));
-        else p.reject(new ApiError(r.error?.code ?? 'InternalFailure', r.error?.message ?? 'certificate preparation failed'));
-      });
-      w.on('error', (e) => { for (const p of this.waiting.values()) p.reject(e); this.waiting.clear(); });
-      w.unref();
-      this.workers.push(w);
-    }
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  /** A worker and the requests it owes an answer; a worker that dies fails its requests and is replaced. */
+  private spawn(): { worker: Worker; waiting: Map<number, Waiter> } {
+    const waiting = new Map<number, Waiter>();
+    const worker = new Worker(new URL('./prep-worker.ts', import.meta.url));
+    const slot = { worker, waiting };
+    worker.on('message', (r: Reply) => {
+      const p = waiting.get(r.id);
+      if (!p) return;
+      waiting.delete(r.id);
+      if (r.tbs) p.resolve(new Uint8Array(r.tbs));
+      else p.reject(new ApiError(r.error?.code ?? 'InternalFailure', r.error?.message ?? 'certificate preparation failed'));
+    });
+    const fail = (why: string) => {
+      for (const p of waiting.values()) p.reject(new ApiError('InternalFailure', `Certificate preparation failed: ${why}.`));
+      waiting.clear();
+      if (this.closing) return;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots[i] = this.spawn();
+    };
+    worker.on('error', (e) => fail(e.message));
+    worker.on('exit', (code) => fail(`worker thread exited (${code})`));
+    worker.unref();
+    return slot;
   }
 
   run(job: PrepJob): Promise<Uint8Array> {
-    if (this.workers.length === 0) return prepareCertificate(job);
+    if (this.slots.length === 0) return prepareCertificate(job);
     const id = ++this.seq;
-    const w = this.workers[this.next++ % this.workers.length]!;
+    const slot = this.slots[this.next++ % this.slots.length]!;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, job });
+      slot.waiting.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, job });
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
