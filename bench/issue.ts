@@ -3,7 +3,7 @@
 // of the same key type measured in the same run. Usage: npm run bench:issue [-- --seconds 10 --connections 32]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
@@ -133,10 +133,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** User+system CPU seconds of a process (all its threads), from /proc. */
+/** User+system CPU seconds of a process (all its threads) and of its child processes (cluster mode), from /proc. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fields: string[];
+    try { fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' '); } catch { continue; }
+    if (Number(entry) === pid || Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
 }
 
 function countCerts(dataDir: string, caArn: string): { issued: number; pending: number } {

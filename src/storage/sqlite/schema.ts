@@ -120,4 +120,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       INSERT INTO ca_counters (ca_arn, issued) SELECT arn, issued_count FROM certificate_authorities;
     `,
   },
+  {
+    // A version stamp bumped (by trigger, whoever writes) on every change of a CA record: cached CA records are
+    // trusted while it stays put. Certificate writes do not touch it, unlike PRAGMA data_version.
+    version: 5,
+    sql: `
+      CREATE TABLE ca_version (id INTEGER PRIMARY KEY CHECK (id = 1), v INTEGER NOT NULL);
+      INSERT INTO ca_version (id, v) VALUES (1, 0);
+      CREATE TRIGGER ca_version_insert AFTER INSERT ON certificate_authorities BEGIN UPDATE ca_version SET v = v + 1 WHERE id = 1; END;
+      CREATE TRIGGER ca_version_update AFTER UPDATE ON certificate_authorities BEGIN UPDATE ca_version SET v = v + 1 WHERE id = 1; END;
+      CREATE TRIGGER ca_version_delete AFTER DELETE ON certificate_authorities BEGIN UPDATE ca_version SET v = v + 1 WHERE id = 1; END;
+    `,
+  },
 ];

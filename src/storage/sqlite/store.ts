@@ -58,7 +58,7 @@ export class SqliteStore implements Store {
       begin: this.db.prepare('BEGIN IMMEDIATE'), commit: this.db.prepare('COMMIT'), savepoint: this.db.prepare('SAVEPOINT w'),
       release: this.db.prepare('RELEASE w'), rollbackTo: this.db.prepare('ROLLBACK TO w'),
     };
-    const cache = new CaCache(this.db);
+    const cache = new CaCache(this.reader);
     this.cache = cache;
     this.read = repositories(this.reader, cache, false);
     this.txRepos = repositories(this.db, cache, true);
@@ -140,19 +140,19 @@ export class SqliteStore implements Store {
 
 /**
  * CA records are read on every request and change rarely: the reader side keeps them in memory. Writes through this
- * store invalidate at write time and again after the batch commits or rolls back; a commit by another connection
- * (another process on the same file) is noticed through PRAGMA data_version on the writer connection and clears all.
+ * store invalidate at write time and again after the batch commits or rolls back; a change committed by another
+ * process on the same file bumps the ca_version row (by trigger), which clears everything.
  */
 class CaCache {
   private readonly map = new Map<string, CaRecord>();
   private readonly dirty = new Set<string>();
   private readonly version: StatementSync;
   private seen: number;
-  constructor(writer: DatabaseSync) {
-    this.version = writer.prepare('PRAGMA data_version');
+  constructor(reader: DatabaseSync) {
+    this.version = reader.prepare('SELECT v FROM ca_version WHERE id = 1');
     this.seen = this.current();
   }
-  private current(): number { return Number((this.version.get() as { data_version: number }).data_version); }
+  private current(): number { return Number((this.version.get() as { v: number }).v); }
   get(arn: string): CaRecord | undefined {
     const v = this.current();
     if (v !== this.seen) { this.map.clear(); this.seen = v; }
