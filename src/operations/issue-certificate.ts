@@ -5,7 +5,7 @@ import { stateError, visibleStatus } from '../domain/authority.ts';
 import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
 import { cdpUri, ocspUri } from '../domain/revocation-urls.ts';
 import type { PrepJob } from '../domain/certificate-prep.ts';
-import { DEFAULT_TEMPLATE_ARN, findTemplate, templatePathLen } from '../domain/templates.ts';
+import { DEFAULT_TEMPLATE_ARN, checkTemplatePathLen, findTemplate } from '../domain/templates.ts';
 import { computeValidity } from '../domain/validity.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../jobs/purge.ts';
 import type { CaRecord } from '../ports/store.ts';
@@ -48,10 +48,7 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
   if (!isCompatible(ca.keyAlgorithm, input.SigningAlgorithm)) {
     throw fail('InvalidArgsException', `SigningAlgorithm ${input.SigningAlgorithm} cannot be used with this CA's ${ca.keyAlgorithm} key.`);
   }
-  const n = templatePathLen(template);
-  if (!selfIssue && n !== null && ca.caPathLen !== null && n >= ca.caPathLen) {
-    throw fail('InvalidArgsException', `Template ${template.name} makes a CA certificate with path length ${n}, but this CA's own certificate allows at most ${ca.caPathLen - 1} (its pathLenConstraint is ${ca.caPathLen}).`);
-  }
+  if (!selfIssue) checkTemplatePathLen(template, ca.caPathLen);
   const validity = computeValidity({
     validity: input.Validity, validityNotBefore: input.ValidityNotBefore, now: ctx.now,
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',

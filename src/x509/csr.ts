@@ -9,7 +9,8 @@ import type { Signer } from '../ports/keys.ts';
 import { SIGNATURE_OID, isCompatible, type SigningAlgorithm } from './algorithms.ts';
 import { encodeGeneralName, type GeneralNameInput } from './general-name.ts';
 import { checkOid, subjectDer, type Asn1SubjectInput } from './name.ts';
-import { derTlv, pemEncode } from './keys.ts';
+import { tlv } from './der.ts';
+import { pemEncode } from './keys.ts';
 
 /** The model's KeyUsage structure; all members default to false. */
 export interface KeyUsageInput {
@@ -79,7 +80,7 @@ export function signatureAlgorithmDer(alg: SigningAlgorithm): Uint8Array {
     const hashAlg = ser(new AlgorithmIdentifier({ algorithm: HASH_OID[h], parameters: null }));
     const mgf = ser(new AlgorithmIdentifier({ algorithm: OID_MGF1, parameters: hashAlg.slice().buffer }));
     const salt = h === 'sha256' ? 32 : h === 'sha384' ? 48 : 64;
-    const params = derTlv(0x30, derTlv(0xa0, hashAlg), derTlv(0xa1, mgf), derTlv(0xa2, derTlv(0x02, Uint8Array.of(salt))));
+    const params = tlv(0x30, tlv(0xa0, hashAlg), tlv(0xa1, mgf), tlv(0xa2, tlv(0x02, Uint8Array.of(salt))));
     return ser(new AlgorithmIdentifier({ algorithm: oid, parameters: params.slice().buffer }));
   }
   return ser(new AlgorithmIdentifier({ algorithm: oid }));
@@ -157,12 +158,12 @@ export async function buildCaCsr(o: {
   }
   const sigAlg = signatureAlgorithmDer(o.signingAlgorithm);
   const attribute = ser(new Attribute({ type: OID_EXTENSION_REQUEST, values: [extensions.slice().buffer] }));
-  const tbs = derTlv(0x30,
-    derTlv(0x02, Uint8Array.of(0)),
+  const tbs = tlv(0x30,
+    tlv(0x02, Uint8Array.of(0)),
     name,
     o.signer.key.spki,
-    derTlv(0xa0, attribute));
+    tlv(0xa0, attribute));
   const signature = await o.signer.sign(o.signingAlgorithm, tbs);
-  const der = derTlv(0x30, tbs, sigAlg, derTlv(0x03, Uint8Array.of(0), signature));
+  const der = tlv(0x30, tbs, sigAlg, tlv(0x03, Uint8Array.of(0), signature));
   return { der, pem: pemEncode('CERTIFICATE REQUEST', der) };
 }

@@ -4,7 +4,7 @@ import { AsnConvert, AsnAnyConverter } from '@peculiar/asn1-schema';
 import { DirectoryString, EDIPartyName, GeneralName, OtherName } from '@peculiar/asn1-x509';
 import { ApiError } from '../contract/errors.ts';
 import { checkOid, encodeSubject, type Asn1SubjectInput } from './name.ts';
-import { derTlv } from './keys.ts';
+import { tlv } from './der.ts';
 
 export interface OtherNameInput {
   TypeId: string;
@@ -87,9 +87,9 @@ function ediGeneralName(e: EdiPartyNameInput, where: string): GeneralName {
   const party = str(e.PartyName, `${where}.PartyName`);
   const assigner = e.NameAssigner == null ? undefined : str(e.NameAssigner, `${where}.NameAssigner`);
   const parts: Uint8Array[] = [];
-  if (assigner !== undefined) parts.push(derTlv(0xa0, derTlv(0x0c, utf8.encode(assigner))));
-  parts.push(derTlv(0xa1, derTlv(0x0c, utf8.encode(party))));
-  const der = derTlv(0xa5, ...parts);
+  if (assigner !== undefined) parts.push(tlv(0xa0, tlv(0x0c, utf8.encode(assigner))));
+  parts.push(tlv(0xa1, tlv(0x0c, utf8.encode(party))));
+  const der = tlv(0xa5, ...parts);
   const gn = new GeneralName({
     ediPartyName: new EDIPartyName({
       partyName: new DirectoryString({ utf8String: party }),

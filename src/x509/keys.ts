@@ -1,4 +1,4 @@
-// Byte-level encoding helpers: SPKI export, PEM armour and minimal DER TLV assembly.
+// Byte-level helpers: SPKI export and PEM armour (DER assembly lives in der.ts).
 import type { KeyObject } from 'node:crypto';
 
 /** DER SubjectPublicKeyInfo of a public (or private: its public half) KeyObject. */
@@ -12,26 +12,4 @@ export function pemEncode(label: string, der: Uint8Array): string {
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) { out.set(p, off); off += p.length; }
-  return out;
-}
-
-/** One DER TLV with a single-byte tag (definite length, minimal length octets). */
-export function derTlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concatBytes(...contents);
-  const n = body.length;
-  let len: number[];
-  if (n < 0x80) len = [n];
-  else {
-    const bytes: number[] = [];
-    for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-    len = [0x80 | bytes.length, ...bytes];
-  }
-  return concatBytes(Uint8Array.of(tag, ...len), body);
 }
