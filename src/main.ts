@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { loadCredentials, type CredentialFile } from './config/credentials.ts';
-import { NextTokens } from './domain/paging.ts';
+import { NextTokens } from './protocol/next-token.ts';
 import { createApiServer } from './http/server.ts';
 import { CaCreation } from './jobs/ca-creation.ts';
 import { Issuance } from './jobs/issuance.ts';

@@ -31,7 +31,3 @@ export function mergeTags(current: TagRecord[], add: ReadonlyArray<{ Key: string
 export function removeTags(current: TagRecord[], remove: ReadonlyArray<{ Key: string; Value?: string | undefined }>): TagRecord[] {
   return current.filter((t) => !remove.some((r) => r.Key === t.key && (r.Value === undefined || r.Value === (t.value ?? ''))));
 }
-
-export function toWireTags(tags: TagRecord[]): Array<{ Key: string; Value?: string }> {
-  return tags.map((t) => (t.value === null ? { Key: t.key } : { Key: t.key, Value: t.value }));
-}

@@ -3,7 +3,7 @@ import { fail } from '../contract/errors.ts';
 import type { OperationInput, OperationName, OperationOutput } from '../contract/generated.ts';
 import type { Config } from '../config/config.ts';
 import { parseCaArn } from '../domain/arn.ts';
-import type { NextTokens } from '../domain/paging.ts';
+import type { NextTokens } from '../protocol/next-token.ts';
 import type { CaCreation } from '../jobs/ca-creation.ts';
 import type { Issuance } from '../jobs/issuance.ts';
 import type { PrepPool } from '../jobs/prep-pool.ts';

@@ -1,5 +1,4 @@
 // IssueCertificate: every check up front, the TBS fixed and committed as PENDING, the ARN returned; signing follows.
-import { randomBytes } from 'node:crypto';
 import { fail } from '../contract/errors.ts';
 import { stateError, visibleStatus } from '../domain/authority.ts';
 import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
@@ -10,18 +9,12 @@ import { computeValidity } from '../domain/validity.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../jobs/purge.ts';
 import type { CaRecord } from '../ports/store.ts';
 import { isCompatible } from '../x509/algorithms.ts';
+import { newSerial } from '../x509/serial.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { loadCa } from './context.ts';
 
 /** Lifetime certificate quota per CA (LIFECYCLE.md §11). */
 const QUOTA = { COMPLETE: 1_000_000, PARTITIONED: 100_000_000 } as const;
-
-function newSerial(): Uint8Array {
-  for (;;) {
-    const b = randomBytes(16);
-    if (b[0] !== 0) return b; // always 16 magnitude bytes: 32 hex digits in the ARN (X509.md §3)
-  }
-}
 
 function tokenKey(ctx: RequestContext, caArn: string, token: string) {
   return { account: ctx.accountId, region: ctx.region, operation: 'IssueCertificate', scope: caArn, token };

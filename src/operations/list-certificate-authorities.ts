@@ -1,6 +1,7 @@
 // ListCertificateAuthorities: the caller's CAs (every status) in creation order, at most 100 a page.
 import { fail } from '../contract/errors.ts';
-import { toWire } from '../domain/authority.ts';
+import type { CertificateAuthority } from '../contract/generated.ts';
+import { toWire } from './ca-view.ts';
 import type { Handler } from './context.ts';
 
 const PAGE_MAX = 100;
@@ -21,7 +22,7 @@ export const listCertificateAuthorities: Handler<'ListCertificateAuthorities'> =
   const limit = Math.min(input.MaxResults ?? PAGE_MAX, PAGE_MAX);
   const rows = await ctx.svc.store.read.cas.list(ctx.accountId, ctx.region, after, limit + 1);
   const page = rows.slice(0, limit).filter((ca) => !(ca.status === 'DELETED' && ca.restorableUntil !== null && ca.restorableUntil <= ctx.now));
-  const out: { CertificateAuthorities: never[]; NextToken?: string } = { CertificateAuthorities: page.map((ca) => toWire(ca, ctx.now) as never) };
+  const out: { CertificateAuthorities: CertificateAuthority[]; NextToken?: string } = { CertificateAuthorities: page.map((ca) => toWire(ca, ctx.now)) };
   if (rows.length > limit) {
     const last = rows[limit - 1]!;
     out.NextToken = ctx.svc.tokens.issue(scope, { c: last.createdAt, a: last.arn }, ctx.now);

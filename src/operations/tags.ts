@@ -1,7 +1,8 @@
 // TagCertificateAuthority, UntagCertificateAuthority and ListTags.
 import { fail } from '../contract/errors.ts';
 import { stateError, visibleStatus } from '../domain/authority.ts';
-import { checkTags, MAX_TAGS_PER_CA, mergeTags, removeTags, toWireTags } from '../domain/tags.ts';
+import { checkTags, MAX_TAGS_PER_CA, mergeTags, removeTags } from '../domain/tags.ts';
+import type { TagRecord } from '../ports/store.ts';
 import type { Handler } from './context.ts';
 import { loadCa, reloadInTx } from './context.ts';
 
@@ -51,3 +52,7 @@ export const listTags: Handler<'ListTags'> = async (input, ctx) => {
   if (start + limit < all.length) out.NextToken = ctx.svc.tokens.issue(scope, start + limit, ctx.now);
   return out;
 };
+
+function toWireTags(tags: TagRecord[]): Array<{ Key: string; Value?: string }> {
+  return tags.map((t) => (t.value === null ? { Key: t.key } : { Key: t.key, Value: t.value }));
+}

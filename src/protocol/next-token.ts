@@ -1,4 +1,4 @@
-// Opaque, tamper-evident NextToken values bound to one operation, caller and listing scope.
+// Opaque, tamper-evident NextToken values (protocol paging) bound to one operation, caller and listing scope.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fail } from '../contract/errors.ts';
 
