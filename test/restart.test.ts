@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-acm-pca';
 import type { KeyAlgorithm, SigningAlgorithm } from '../src/x509/algorithms.ts';
 import { opensslCsr } from './helpers/certs.ts';
+import { opensslCsrSubject } from './helpers/pki.ts';
 import { freePort, rawRequest, sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 import { Agent } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
@@ -57,20 +58,6 @@ async function waitForStatus(client: ACMPCAClient, arn: string, status: string, 
   return ca;
 }
 
-/** Checks a PEM CSR's self-signature with `openssl req -verify`; returns its subject. */
-function opensslVerifyCsr(pem: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'openpca-csr-'));
-  try {
-    const file = join(dir, 'csr.pem');
-    writeFileSync(file, pem);
-    const r = spawnSync('openssl', ['req', '-in', file, '-noout', '-verify', '-subject', '-nameopt', 'RFC2253'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `openssl req -verify failed: ${r.stderr}`);
-    assert.match(r.stdout + r.stderr, /verify OK/i);
-    return /subject=\s*(.*)/.exec(r.stdout)?.[1] ?? '';
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function listAll(client: ACMPCAClient): Promise<string[]> {
   const arns: string[] = [];
@@ -179,7 +166,7 @@ describe('durability across restarts', () => {
         assert.equal(ca.CertificateAuthorityConfiguration?.SigningAlgorithm, spec.sig);
         const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }));
         assert.ok(Csr);
-        assert.equal(opensslVerifyCsr(Csr), `CN=kill-${i},O=Durability Test,C=DE`);
+        assert.equal(opensslCsrSubject(Csr), `CN=kill-${i},O=Durability Test,C=DE`);
         const tags = await client.send(new ListTagsCommand({ CertificateAuthorityArn: arn }));
         assert.deepEqual(tags.Tags ?? [], spec.tags ?? []);
       }
@@ -252,7 +239,7 @@ describe('durability across restarts', () => {
     try {
       await waitForStatus(client, arn, 'PENDING_CERTIFICATE');
       const { Csr } = await client.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }));
-      assert.equal(opensslVerifyCsr(Csr!), 'CN=graceful-creating,O=Durability Test,C=DE');
+      assert.equal(opensslCsrSubject(Csr!), 'CN=graceful-creating,O=Durability Test,C=DE');
     } finally {
       client.destroy();
       await server.stop('SIGTERM');

@@ -1,24 +1,19 @@
 // Test helpers for PKI checks: openssl as the oracle for RSA/EC CSRs, node:crypto for ML-DSA ones.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { tempDir } from './server.ts';
 
-export function openssl(args: string[], input?: string): string {
-  return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+/** `openssl req -verify` on a PEM CSR (one run); returns openssl's text dump, subject line included. Throws if it does not verify. */
+export function opensslVerifyCsr(pem: string): string {
+  const r = spawnSync('openssl', ['req', '-noout', '-verify', '-text', '-subject', '-nameopt', 'RFC2253'], { input: pem, encoding: 'utf8' });
+  if (r.status !== 0 || !/verify OK/i.test(r.stdout + r.stderr)) throw new Error(`openssl did not verify the CSR: ${r.stderr}`);
+  return r.stdout;
 }
 
-/** `openssl req -verify` on a PEM CSR; returns openssl's text dump (throws if verification fails). */
-export function opensslVerifyCsr(pem: string): string {
-  const f = join(tempDir('openpca-csr-'), 'csr.pem');
-  writeFileSync(f, pem);
-  const out = execFileSync('openssl', ['req', '-in', f, '-noout', '-verify', '-text', '-nameopt', 'RFC2253'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const err = execFileSync('sh', ['-c', `openssl req -in '${f}' -noout -verify 2>&1`], { encoding: 'utf8' });
-  if (!/verify OK/i.test(err)) throw new Error(`openssl did not verify the CSR: ${err}`);
-  return out;
+/** The RFC 2253 subject of a CSR that openssl verified. */
+export function opensslCsrSubject(pem: string): string {
+  return /^subject=\s*(.*)$/m.exec(opensslVerifyCsr(pem))?.[1] ?? '';
 }
 
 export function pemToDer(pem: string): Buffer {
