@@ -4,7 +4,7 @@ import type { KeyRef, KeyStore } from '../ports/keys.ts';
 import type { CaRecord, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
 import { buildCaCsr } from '../x509/csr.ts';
-import type { SigningAlgorithm } from '../x509/algorithms.ts';
+import { SUPPORTED_KEY_ALGORITHMS, type SigningAlgorithm } from '../x509/algorithms.ts';
 import type { TaskRunner } from './runner.ts';
 
 export interface CaCreationDeps {
@@ -60,7 +60,7 @@ export class CaCreation {
       }
       if ('error' in outcome) {
         this.d.log.error('CA key or CSR generation failed', { arn, error: outcome.error });
-        await this.finish(ca, /not supported|unsupported/i.test(String(outcome.error)) ? 'UNSUPPORTED_ALGORITHM' : 'OTHER', String(outcome.error));
+        await this.finish(ca, SUPPORTED_KEY_ALGORITHMS.includes(ca.keyAlgorithm) ? 'OTHER' : 'UNSUPPORTED_ALGORITHM', String(outcome.error));
         return;
       }
       const { keyRef, csrPem, started } = outcome;
