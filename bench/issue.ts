@@ -112,15 +112,24 @@ async function main(): Promise<void> {
       writeFileSync(script, luaScript(server.port, ca, sig, csrs));
       const before = countCerts(server.dataDir, ca);
       const cpu0 = cpuSeconds(server.proc.pid!);
+      const main0 = threadCpuSeconds(server.proc.pid!);
+      const threads0 = threadTable(server.proc.pid!);
       const t0 = Date.now();
       const r = wrk(server.port, script);
-      const serverCpu = (cpuSeconds(server.proc.pid!) - cpu0) / ((Date.now() - t0) / 1000);
+      const wall = (Date.now() - t0) / 1000;
+      const serverCpu = (cpuSeconds(server.proc.pid!) - cpu0) / wall;
+      const mainCpu = (threadCpuSeconds(server.proc.pid!) - main0) / wall;
+      if (process.env.BENCH_DEBUG) {
+        const byName = new Map<string, number>();
+        for (const [tid, t] of threadTable(server.proc.pid!)) byName.set(t.name, (byName.get(t.name) ?? 0) + t.cpu - (threads0.get(tid)?.cpu ?? 0));
+        console.log('server threads, % of one core:', [...byName].map(([n, c]) => `${n} ${(c / wall * 100).toFixed(0)}`).join(', '));
+      }
       await new Promise((res) => setTimeout(res, 1000));
       const after = countCerts(server.dataDir, ca);
       const testKey = key === 'RSA_2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
       const raw = await rawSignRate(testKey, sig);
       const speed = key === 'RSA_2048' ? opensslSpeed('rsa2048') : NaN;
-      const line = `${target}: ${r.rps.toFixed(0)} certificates/s (p99 ${r.latency}, non-2xx ${r.non2xx}, stored ${after.issued - before.issued} ISSUED + ${after.pending} PENDING, server CPU ${(serverCpu * 100).toFixed(0)}% of one core); `
+      const line = `${target}: ${r.rps.toFixed(0)} certificates/s (p99 ${r.latency}, non-2xx ${r.non2xx}, stored ${after.issued - before.issued} ISSUED + ${after.pending} PENDING, server CPU ${(serverCpu * 100).toFixed(0)}% of one core, event loop ${(mainCpu * 100).toFixed(0)}%, ${(serverCpu / r.rps * 1e6).toFixed(0)} µs CPU/certificate of which ${(mainCpu / r.rps * 1e6).toFixed(0)} on the event loop); `
         + `raw node:crypto ${target} signing ${raw.toFixed(0)}/s → ratio ${(r.rps / raw).toFixed(3)}`
         + (key === 'RSA_2048' ? `; openssl speed -multi 2 rsa2048 ${speed.toFixed(0)} sign/s → ratio ${(r.rps / speed).toFixed(3)} (target ≥ 0.5)` : ' (target ≥ 2,500 certificates/s)');
       console.log(line);
@@ -143,6 +152,24 @@ function cpuSeconds(pid: number): number {
     if (Number(entry) === pid || Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
   }
   return total;
+}
+
+/** CPU seconds of a process's main thread (its event loop) alone. */
+function threadCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds per thread (with its name) of a process. */
+function threadTable(pid: number): Map<string, { name: string; cpu: number }> {
+  const out = new Map<string, { name: string; cpu: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(tid, { name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(), cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch { /* thread ended */ }
+  }
+  return out;
 }
 
 function countCerts(dataDir: string, caArn: string): { issued: number; pending: number } {

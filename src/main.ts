@@ -34,14 +34,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const { credentials, created } = loadCredentials(config.dataDir, config.bootstrap);
   const byKey = new Map<string, Credential>(credentials.map((c) => [c.accessKeyId, c]));
 
-  const store = new SqliteStore({ path: join(config.dataDir, 'openpca.sqlite'), synchronous: config.sqliteSynchronous });
+  const store = new SqliteStore({ path: join(config.dataDir, 'openpca.sqlite'), synchronous: config.sqliteSynchronous, onError: (e) => log.error('storage', { error: e }) });
   const keys = new SoftwareKeyStore(kek);
   const runner = new TaskRunner(log);
   const now = () => Date.now();
   const creation = new CaCreation({ store, keys, log, runner, now, timeoutMs: config.creationTimeoutMs, delayMs: config.creationDelayMs });
   const issuance = new Issuance({ store, keys, log, runner, delayMs: config.issuanceDelayMs });
   const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
-  const prep = new PrepPool(config.workers);
+  const prep = new PrepPool({ size: config.workers, keys, kek });
   const svc: Services = { store, keys, creation, issuance, prep, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 
   const resumed = await creation.resumeAll();

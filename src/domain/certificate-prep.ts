@@ -1,8 +1,10 @@
-// The CPU-heavy half of IssueCertificate as a pure job (CSR parse + verify, template content, TBS): runs inline or in a worker.
+// The CPU-heavy half of IssueCertificate as a pure job (CSR parse + verify, template content, TBS, and the CA's
+// signature when the certificate is to be signed at once): runs inline or in a worker thread.
 import { fail } from '../contract/errors.ts';
 import type { ApiPassthrough } from '../contract/generated.ts';
+import type { KeyRef, KeyStore } from '../ports/keys.ts';
 import type { SigningAlgorithm } from '../x509/algorithms.ts';
-import { encodeTbs } from '../x509/certificate.ts';
+import { encodeCertificate, encodeTbs } from '../x509/certificate.ts';
 import { parseAndVerifyCsr } from '../x509/csr-parse.ts';
 import { findTemplate, templateContent } from './templates.ts';
 
@@ -21,9 +23,31 @@ export interface PrepJob {
   notBefore: number;
   notAfter: number;
   serial: Uint8Array;
+  /** The CA key to sign with now; null leaves signing to the background issuance job. */
+  signWith: KeyRef | null;
 }
 
-export async function prepareCertificate(job: PrepJob): Promise<Uint8Array> {
+export interface Prepared {
+  tbs: Uint8Array;
+  /** The signed certificate, when the job asked for signing and it succeeded. */
+  der: Uint8Array | null;
+  /** Why signing failed (the background job retries and records the failure). */
+  signError: string | null;
+}
+
+/** Validates the request against the CSR and template and builds the TBS; signs it too when `job.signWith` is set. */
+export async function prepareCertificate(job: PrepJob, keys: KeyStore): Promise<Prepared> {
+  const tbs = await buildTbs(job);
+  if (!job.signWith) return { tbs, der: null, signError: null };
+  try {
+    const signer = await keys.signer(job.signWith);
+    return { tbs, der: encodeCertificate(tbs, job.signingAlgorithm, await signer.sign(job.signingAlgorithm, tbs)), signError: null };
+  } catch (e) {
+    return { tbs, der: null, signError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+async function buildTbs(job: PrepJob): Promise<Uint8Array> {
   const template = findTemplate(job.templateArn);
   if (!template) throw fail('InvalidArgsException', `TemplateArn ${job.templateArn} is not a known template.`);
   const csr = await parseAndVerifyCsr(job.csr);

@@ -19,6 +19,9 @@ export class Issuance {
   private readonly stopping = new AbortController();
   constructor(d: IssuanceDeps) { this.d = d; }
 
+  /** Whether IssueCertificate signs before committing (no delay configured) instead of leaving it to this job. */
+  get signsAtOnce(): boolean { return this.d.delayMs === 0; }
+
   /** Signs a certificate whose PENDING row is committed, then records it as ISSUED (or FAILED). */
   schedule(job: SigningJob): void {
     void this.d.runner.run(`sign ${job.caArn}/certificate/${job.serial}`, () => this.sign(job));

@@ -1,36 +1,50 @@
-// Spreads certificate preparation over worker threads so the event loop keeps serving HTTP; inline when size is 0.
+// Spreads certificate preparation (and signing) over worker threads so the event loop keeps serving HTTP; inline
+// when size is 0. Jobs and answers cross threads in batches: one message per event-loop turn, not one per job.
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '../contract/errors.ts';
-import { prepareCertificate, type PrepJob } from '../domain/certificate-prep.ts';
+import { prepareCertificate, type PrepJob, type Prepared } from '../domain/certificate-prep.ts';
+import type { KeyStore } from '../ports/keys.ts';
 
-type Reply = { id: number; tbs?: Uint8Array; error?: { code: ErrorCode; message: string } };
-type Waiter = { resolve: (t: Uint8Array) => void; reject: (e: unknown) => void };
+export type Reply = { id: number; prepared?: Prepared; error?: { code: ErrorCode; message: string } };
+type Waiter = { resolve: (p: Prepared) => void; reject: (e: unknown) => void };
+type Slot = { worker: Worker; waiting: Map<number, Waiter>; queue: Array<{ id: number; job: PrepJob }> };
+
+export interface PrepPoolOptions {
+  size: number;
+  /** Signs inline (size 0). */
+  keys: KeyStore;
+  /** The key-encryption key: each worker opens its own software KeyStore with it. */
+  kek: Uint8Array;
+}
 
 export class PrepPool {
-  private readonly slots: Array<{ worker: Worker; waiting: Map<number, Waiter> }> = [];
+  private readonly slots: Slot[] = [];
+  private readonly o: PrepPoolOptions;
   private next = 0;
   private seq = 0;
   private closing = false;
 
-  constructor(size: number) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  constructor(o: PrepPoolOptions) {
+    this.o = o;
+    for (let i = 0; i < o.size; i++) this.slots.push(this.spawn());
   }
 
   /** A worker and the requests it owes an answer; a worker that dies fails its requests and is replaced. */
-  private spawn(): { worker: Worker; waiting: Map<number, Waiter> } {
-    const waiting = new Map<number, Waiter>();
-    const worker = new Worker(new URL('./prep-worker.ts', import.meta.url));
-    const slot = { worker, waiting };
-    worker.on('message', (r: Reply) => {
-      const p = waiting.get(r.id);
-      if (!p) return;
-      waiting.delete(r.id);
-      if (r.tbs) p.resolve(new Uint8Array(r.tbs));
-      else p.reject(new ApiError(r.error?.code ?? 'InternalFailure', r.error?.message ?? 'certificate preparation failed'));
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./prep-worker.ts', import.meta.url), { workerData: { kek: this.o.kek } });
+    const slot: Slot = { worker, waiting: new Map(), queue: [] };
+    worker.on('message', (batch: Reply[]) => {
+      for (const r of batch) {
+        const p = slot.waiting.get(r.id);
+        if (!p) continue;
+        slot.waiting.delete(r.id);
+        if (r.prepared) p.resolve(r.prepared);
+        else p.reject(new ApiError(r.error?.code ?? 'InternalFailure', r.error?.message ?? 'certificate preparation failed'));
+      }
     });
     const fail = (why: string) => {
-      for (const p of waiting.values()) p.reject(new ApiError('InternalFailure', `Certificate preparation failed: ${why}.`));
-      waiting.clear();
+      for (const p of slot.waiting.values()) p.reject(new ApiError('InternalFailure', `Certificate preparation failed: ${why}.`));
+      slot.waiting.clear();
       if (this.closing) return;
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots[i] = this.spawn();
@@ -41,14 +55,22 @@ export class PrepPool {
     return slot;
   }
 
-  run(job: PrepJob): Promise<Uint8Array> {
-    if (this.slots.length === 0) return prepareCertificate(job);
+  run(job: PrepJob): Promise<Prepared> {
+    if (this.slots.length === 0) return prepareCertificate(job, this.o.keys);
     const id = ++this.seq;
     const slot = this.slots[this.next++ % this.slots.length]!;
     return new Promise((resolve, reject) => {
       slot.waiting.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, job });
+      if (slot.queue.length === 0) setImmediate(() => this.post(slot));
+      slot.queue.push({ id, job });
     });
+  }
+
+  private post(slot: Slot): void {
+    const batch = slot.queue;
+    slot.queue = [];
+    // A worker that died after these were queued has already failed their requests.
+    if (this.slots.includes(slot)) slot.worker.postMessage(batch);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-// IssueCertificate: every check up front, the TBS fixed and committed as PENDING, the ARN returned; signing follows.
+// IssueCertificate: every check up front, the certificate built and signed off the event loop, then committed in one
+// row and the ARN returned. With an issuance delay the row is committed PENDING and signed in the background.
 import { fail } from '../contract/errors.ts';
 import { stateError, visibleStatus } from '../domain/authority.ts';
 import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
@@ -47,18 +48,22 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
   });
   const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+  const key = { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! };
   const job: PrepJob = {
     csr: input.Csr, templateArn, api: input.ApiPassthrough, selfIssue, caKeySpki: ca.keySpki!, issuerSki: ca.caSki,
     issuerSubjectDer: ca.caSubjectDer, cdpUri: cdpUri(rc, ca.id, ca.region, svc.config), ocspUri: ocspUri(rc, ca.region, svc.config),
     signingAlgorithm: input.SigningAlgorithm, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), serial: newSerial(),
+    signWith: svc.issuance.signsAtOnce ? key : null,
   };
-  const tbs = await svc.prep.run(job);
+  // Checked, built and (normally) signed before anything is written: the one row committed is final, so a
+  // certificate is acknowledged only once it is durable, and GetCertificate finds it at once.
+  const { tbs, der } = await svc.prep.run(job);
   const limit = rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? QUOTA.PARTITIONED : QUOTA.COMPLETE;
 
   const result = await svc.store.transaction(async (tx) => {
     if (input.IdempotencyToken !== undefined) {
       const seen = await tx.idempotency.get(tokenKey(ctx, caArn, input.IdempotencyToken), ctx.now - IDEMPOTENCY_WINDOW_MS);
-      if (seen) return { arn: seen.result, fresh: null, collided: false };
+      if (seen) return { arn: seen.result, hex: null, collided: false };
     }
     const cur = await tx.cas.issuanceState(caArn);
     if (!cur) throw fail('ResourceNotFoundException', `Could not find certificate authority ${caArn} in account ${ctx.accountId}, region ${ctx.region}.`);
@@ -67,22 +72,21 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
       throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit with ${limit === QUOTA.PARTITIONED ? 'PARTITIONED' : 'COMPLETE'} CRLs.`);
     }
     const hex = Buffer.from(job.serial).toString('hex');
-    if (await tx.certificates.exists(caArn, hex)) return { arn: '', fresh: null, collided: true };
-    await tx.certificates.insert({
-      caArn, serial: hex, status: 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der: null, failureReason: null,
+    const inserted = await tx.certificates.insert({
+      caArn, serial: hex, status: der ? 'ISSUED' : 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der, failureReason: null,
       templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
       requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null,
     });
+    if (!inserted) return { arn: '', hex: null, collided: true };
     await tx.cas.addIssued(caArn);
     const arn = `${caArn}/certificate/${hex}`;
     if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
-    return { arn, fresh: { hex, key: { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! } }, collided: false };
+    return { arn, hex, collided: false };
   });
   // A 128-bit random serial this CA already used: practically never; start again with a fresh one.
   if (result.collided) return issueCertificate(input, ctx);
-  if (result.fresh) {
-    svc.issuance.schedule({ caArn, serial: result.fresh.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key: result.fresh.key });
-  }
+  // Not signed yet (an issuance delay is configured, or signing failed and is retried): the background job signs it.
+  if (result.hex && !der) svc.issuance.schedule({ caArn, serial: result.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key });
   return { CertificateArn: result.arn };
 };
 

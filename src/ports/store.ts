@@ -64,8 +64,8 @@ export interface CertificateRecord {
 
 export interface CertificateRepository {
   get(caArn: string, serial: string): Promise<CertificateRecord | undefined>;
-  exists(caArn: string, serial: string): Promise<boolean>;
-  insert(c: CertificateRecord): Promise<void>;
+  /** Inserts unless this CA already has a certificate with that serial; false when it had. */
+  insert(c: CertificateRecord): Promise<boolean>;
   markIssued(caArn: string, serial: string, der: Uint8Array): Promise<void>;
   markFailed(caArn: string, serial: string, reason: string): Promise<void>;
   /** PENDING certificates (signing was interrupted by a restart) in acceptance order, after an opaque cursor (start with 0). */

@@ -1,5 +1,5 @@
 // AWS Signature Version 4 (header form): server-side verification per WIRE.md §6 and a small client-side signer.
-import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ApiError } from '../contract/errors.ts';
 
 export interface Credential {
@@ -213,7 +213,7 @@ export function stringToSign(amzDate: string, credentialScope: string, canonical
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 function hmac(key: string | Uint8Array, data: string): Buffer {
@@ -221,25 +221,20 @@ function hmac(key: string | Uint8Array, data: string): Buffer {
 }
 
 const SIGNING_KEY_CACHE_MAX = 1000;
+/** kSigning per (secret, date, region, service). */
 const signingKeyCache = new Map<string, KeyObject>();
 
 /** kSigning for (secret, date, region, service) as a KeyObject (HMAC with a KeyObject key is ~8× cheaper); cached in a small LRU map. */
 export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string): KeyObject {
-  const cacheKey = JSON.stringify([secretAccessKey, date, region, service]);
+  // NUL cannot occur in any of the four (the scope is split on '/', the date and region are checked before).
+  const cacheKey = `${secretAccessKey}\0${date}\0${region}\0${service}`;
   const hit = signingKeyCache.get(cacheKey);
-  if (hit) {
-    signingKeyCache.delete(cacheKey);
-    signingKeyCache.set(cacheKey, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const kDate = hmac('AWS4' + secretAccessKey, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);
   const kSigning = createSecretKey(hmac(kService, TERMINATOR));
-  if (signingKeyCache.size >= SIGNING_KEY_CACHE_MAX) {
-    const oldest = signingKeyCache.keys().next();
-    if (!oldest.done) signingKeyCache.delete(oldest.value);
-  }
+  if (signingKeyCache.size >= SIGNING_KEY_CACHE_MAX) signingKeyCache.clear(); // one key per credential, region and day
   signingKeyCache.set(cacheKey, kSigning);
   return kSigning;
 }
@@ -349,9 +344,11 @@ function parseAuthorization(header: string): ParsedAuthorization {
 function parseAmzDate(value: string): Date | undefined {
   const m = AMZ_DATE_RE.exec(value);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]), h = Number(m[4]), mi = Number(m[5]), s = Number(m[6]);
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return toAmzDate(t) === value ? t : undefined; // rejects 20261332T256161Z and the like
+  // Every field must survive the round trip: rejects 20261332T256161Z and the like.
+  const same = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  return same ? t : undefined;
 }
 
 function parseHttpDate(value: string): Date | undefined {
