@@ -1,5 +1,6 @@
 // Spreads certificate preparation (and signing) over worker threads so the event loop keeps serving HTTP; inline
-// when size is 0. Jobs and answers cross threads in batches: one message per event-loop turn, not one per job.
+// when size is 0. Each job and answer crosses at once (batching them per event-loop turn made the stages run in
+// lockstep waves: measured ~10% slower).
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorCode } from '../contract/errors.ts';
 import { prepareCertificate, type PrepJob, type Prepared } from '../domain/certificate-prep.ts';
@@ -7,7 +8,7 @@ import type { KeyStore } from '../ports/keys.ts';
 
 export type Reply = { id: number; prepared?: Prepared; error?: { code: ErrorCode; message: string } };
 type Waiter = { resolve: (p: Prepared) => void; reject: (e: unknown) => void };
-type Slot = { worker: Worker; waiting: Map<number, Waiter>; queue: Array<{ id: number; job: PrepJob }> };
+type Slot = { worker: Worker; waiting: Map<number, Waiter> };
 
 export interface PrepPoolOptions {
   size: number;
@@ -32,7 +33,7 @@ export class PrepPool {
   /** A worker and the requests it owes an answer; a worker that dies fails its requests and is replaced. */
   private spawn(): Slot {
     const worker = new Worker(new URL('./prep-worker.ts', import.meta.url), { workerData: { kek: this.o.kek } });
-    const slot: Slot = { worker, waiting: new Map(), queue: [] };
+    const slot: Slot = { worker, waiting: new Map() };
     worker.on('message', (batch: Reply[]) => {
       for (const r of batch) {
         const p = slot.waiting.get(r.id);
@@ -61,16 +62,8 @@ export class PrepPool {
     const slot = this.slots[this.next++ % this.slots.length]!;
     return new Promise((resolve, reject) => {
       slot.waiting.set(id, { resolve, reject });
-      if (slot.queue.length === 0) setImmediate(() => this.post(slot));
-      slot.queue.push({ id, job });
+      slot.worker.postMessage([{ id, job }]);
     });
-  }
-
-  private post(slot: Slot): void {
-    const batch = slot.queue;
-    slot.queue = [];
-    // A worker that died after these were queued has already failed their requests.
-    if (this.slots.includes(slot)) slot.worker.postMessage(batch);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
-// Worker-thread entry: runs batches of certificate preparation jobs posted by PrepPool and answers, in batches, with
-// the TBS (and certificate) or the API error. The worker opens its own KeyStore from the same key-encryption key.
+// Worker-thread entry: runs the certificate preparation jobs posted by PrepPool and answers each with the TBS (and
+// certificate) or the API error. The worker opens its own KeyStore from the same key-encryption key.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../contract/errors.ts';
 import { prepareCertificate, type PrepJob } from '../domain/certificate-prep.ts';
@@ -7,26 +7,13 @@ import { SoftwareKeyStore } from '../keys/software/keystore.ts';
 import type { Reply } from './prep-pool.ts';
 
 const keys = new SoftwareKeyStore((workerData as { kek: Uint8Array }).kek);
-let out: Reply[] = [];
-let transfer: ArrayBuffer[] = [];
-
-function answer(r: Reply, buffers: ArrayBuffer[]): void {
-  if (out.length === 0) setImmediate(flush);
-  out.push(r);
-  transfer.push(...buffers);
-}
-
 /** Moved rather than copied when the array is the whole of its own buffer (never a slice of a shared pool). */
 function owned(a: Uint8Array | null): boolean {
   return a !== null && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer;
 }
 
-function flush(): void {
-  const batch = out;
-  const t = transfer;
-  out = [];
-  transfer = [];
-  parentPort!.postMessage(batch, t);
+function answer(r: Reply, transfer: ArrayBuffer[]): void {
+  parentPort!.postMessage([r], transfer);
 }
 
 parentPort!.on('message', (batch: Array<{ id: number; job: PrepJob }>) => {
