@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       const ca = await activeRoot(pca, key);
       const script = join(dataDir, `${key}.lua`);
       writeFileSync(script, luaScript(server.port, ca, sig, csrs));
+      const speedBefore = opensslSpeed(key === 'RSA_2048' ? 'rsa2048' : 'ecdsap256');
       const before = countCerts(server.dataDir, ca);
       const cpu0 = cpuSeconds(server.proc.pid!);
       const main0 = threadCpuSeconds(server.proc.pid!);
@@ -128,10 +129,14 @@ async function main(): Promise<void> {
       const after = countCerts(server.dataDir, ca);
       const testKey = key === 'RSA_2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
       const raw = await rawSignRate(testKey, sig);
-      const speed = key === 'RSA_2048' ? opensslSpeed('rsa2048') : NaN;
+      // The machine's signing speed just before and just after the run (shared machines drift).
+      const speed = (speedBefore + opensslSpeed(key === 'RSA_2048' ? 'rsa2048' : 'ecdsap256')) / 2;
+      // PERFORMANCE.md measured the targets' machine at 82.0k P-256 / 2,972 RSA-2048 signatures/s (openssl speed -multi 2);
+      // shared machines run slower or faster from day to day, so the P-256 figure is also shown scaled to that speed.
+      const reference = key === 'RSA_2048' ? 2972 : 82_000;
       const line = `${target}: ${r.rps.toFixed(0)} certificates/s (p99 ${r.latency}, non-2xx ${r.non2xx}, stored ${after.issued - before.issued} ISSUED + ${after.pending} PENDING, server CPU ${(serverCpu * 100).toFixed(0)}% of one core, event loop ${(mainCpu * 100).toFixed(0)}%, ${(serverCpu / r.rps * 1e6).toFixed(0)} µs CPU/certificate of which ${(mainCpu / r.rps * 1e6).toFixed(0)} on the event loop); `
-        + `raw node:crypto ${target} signing ${raw.toFixed(0)}/s → ratio ${(r.rps / raw).toFixed(3)}`
-        + (key === 'RSA_2048' ? `; openssl speed -multi 2 rsa2048 ${speed.toFixed(0)} sign/s → ratio ${(r.rps / speed).toFixed(3)} (target ≥ 0.5)` : ' (target ≥ 2,500 certificates/s)');
+        + `raw node:crypto ${target} signing ${raw.toFixed(0)}/s → ratio ${(r.rps / raw).toFixed(3)}; openssl speed -multi 2 ${speed.toFixed(0)} sign/s (before and after) → ratio ${(r.rps / speed).toFixed(3)}`
+        + (key === 'RSA_2048' ? ' (target ≥ 0.5)' : `; at the reference machine's speed (${reference} sign/s) ≈ ${(r.rps * reference / speed).toFixed(0)} certificates/s (target ≥ 2,500)`);
       console.log(line);
       results.push(line);
     }

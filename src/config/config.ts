@@ -50,7 +50,7 @@ export const OPTIONS = [
   ['', 'OPENPCA_CRL_BASE_URL', '(S3 URL)', 'Base URL put in CRL distribution points instead of http://<bucket>.s3.<region>.amazonaws.com (a CustomCname still wins).'],
   ['', 'OPENPCA_OCSP_URL', '(AWS URL)', 'OCSP URL put in certificates instead of http://ocsp.acm-pca.<region>.amazonaws.com (an OcspCustomCname still wins).'],
   ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
-  ['--workers', 'OPENPCA_WORKERS', '(cores − 1, ≥ 1)', 'Worker threads that parse and verify CSRs and build certificates; 0 runs that work on the event loop.'],
+  ['--workers', 'OPENPCA_WORKERS', '(cores)', 'Worker threads that parse and verify CSRs, build certificates and sign them; 0 runs that work on the event loop.'],
   ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
 ] as const;
 
@@ -112,6 +112,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     crlBaseUrl: url('OPENPCA_CRL_BASE_URL'),
     ocspUrl: url('OPENPCA_OCSP_URL'),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
-    workers: int('--workers', 'OPENPCA_WORKERS', Math.max(1, availableParallelism() - 1), 0),
+    workers: int('--workers', 'OPENPCA_WORKERS', availableParallelism(), 0),
   });
 }

@@ -35,9 +35,12 @@ export interface Prepared {
   signError: string | null;
 }
 
-/** Validates the request against the CSR and template and builds the TBS; signs it too when `job.signWith` is set. */
-export async function prepareCertificate(job: PrepJob, keys: KeyStore): Promise<Prepared> {
-  const tbs = await buildTbs(job);
+/**
+ * Validates the request against the CSR and template and builds the TBS; signs it too when `job.signWith` is set.
+ * `inWorker`: running on a worker thread, so the CSR check is done there rather than on the threadpool.
+ */
+export async function prepareCertificate(job: PrepJob, keys: KeyStore, inWorker = false): Promise<Prepared> {
+  const tbs = await buildTbs(job, inWorker);
   if (!job.signWith) return { tbs, der: null, signError: null };
   try {
     const signer = await keys.signer(job.signWith);
@@ -47,10 +50,10 @@ export async function prepareCertificate(job: PrepJob, keys: KeyStore): Promise<
   }
 }
 
-async function buildTbs(job: PrepJob): Promise<Uint8Array> {
+async function buildTbs(job: PrepJob, inWorker: boolean): Promise<Uint8Array> {
   const template = findTemplate(job.templateArn);
   if (!template) throw fail('InvalidArgsException', `TemplateArn ${job.templateArn} is not a known template.`);
-  const csr = await parseAndVerifyCsr(job.csr);
+  const csr = await parseAndVerifyCsr(job.csr, inWorker);
   if (job.selfIssue && Buffer.compare(Buffer.from(csr.spkiDer), Buffer.from(job.caKeySpki)) !== 0) {
     throw fail('InvalidArgsException', `Template ${template.name} issues the CA's own certificate: the CSR must be the CA's CSR (GetCertificateAuthorityCsr), but its public key is not the CA's key.`);
   }

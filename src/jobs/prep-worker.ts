@@ -6,7 +6,8 @@ import { prepareCertificate, type PrepJob } from '../domain/certificate-prep.ts'
 import { SoftwareKeyStore } from '../keys/software/keystore.ts';
 import type { Reply } from './prep-pool.ts';
 
-const keys = new SoftwareKeyStore((workerData as { kek: Uint8Array }).kek);
+// Each worker is a thread of its own: crypto runs right here, without a round trip through the libuv threadpool.
+const keys = new SoftwareKeyStore((workerData as { kek: Uint8Array }).kek, { signOnThisThread: true });
 /** Moved rather than copied when the array is the whole of its own buffer (never a slice of a shared pool). */
 function owned(a: Uint8Array | null): boolean {
   return a !== null && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer;
@@ -18,7 +19,7 @@ function answer(r: Reply, transfer: ArrayBuffer[]): void {
 
 parentPort!.on('message', (batch: Array<{ id: number; job: PrepJob }>) => {
   for (const m of batch) {
-    prepareCertificate(m.job, keys).then(
+    prepareCertificate(m.job, keys, true).then(
       (p) => answer({ id: m.id, prepared: p }, [p.tbs, p.der].filter(owned).map((a) => a!.buffer as ArrayBuffer)),
       (e: unknown) => answer({
         id: m.id,

@@ -20,9 +20,13 @@ export class SoftwareKeyStore implements KeyStore {
   private readonly kek: Buffer;
   private readonly cache = new Map<string, KeyObject>();
 
-  constructor(kek: Uint8Array) {
+  /** Sign on the calling thread (a worker thread) instead of the libuv threadpool. */
+  private readonly signHere: boolean;
+
+  constructor(kek: Uint8Array, o: { signOnThisThread?: boolean } = {}) {
     if (kek.length !== 32) throw new Error('the key-encryption key must be 32 bytes');
     this.kek = Buffer.from(kek);
+    this.signHere = o.signOnThisThread ?? false;
   }
 
   async generate(spec: { algorithm: KeyAlgorithm; label: string }): Promise<KeyRef> {
@@ -46,11 +50,12 @@ export class SoftwareKeyStore implements KeyStore {
 
   async signer(ref: KeyRef): Promise<Signer> {
     const key = this.unwrap(ref);
+    const here = this.signHere;
     return {
       key: ref,
       async sign(alg: SigningAlgorithm, tbs: Uint8Array): Promise<Uint8Array> {
         const a = signArgs(alg, key);
-        return new Uint8Array(await signAsync(a.digest, tbs, a.key));
+        return new Uint8Array(here ? sign(a.digest, tbs, a.key) : await signAsync(a.digest, tbs, a.key));
       },
     };
   }
