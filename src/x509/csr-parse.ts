@@ -207,40 +207,33 @@ function parseKey(der: Uint8Array, spki: Tlv): { kind: KeyKind; key: KeyObject }
   }
   const pub = tlvValue(der, bits);
   if (pub[0] !== 0) throw malformed('The CSR subjectPublicKey BIT STRING has unused bits');
-  return { kind, key: importKey(tlvBytes(der, spki), kind, curve, pub.subarray(1)) };
+  return { kind, key: importKey(tlvBytes(der, spki), kind, pub.subarray(1)) };
 }
 
 const keyCache = new Map<string, KeyObject>();
-const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 const magnitude = (v: Uint8Array): Uint8Array => { let i = 0; while (i < v.length - 1 && v[i] === 0) i++; return v.subarray(i); };
 
 /**
- * SPKI → KeyObject. Key import is the costliest main-thread step (OpenSSL 3 SPKI decoding ≈ 75–95 µs),
- * so EC and RSA keys go through the faster JWK import and recent keys are cached (exact SPKI match).
+ * SPKI → KeyObject. Key import is the costliest step after the signature check. On Node 24 any object passed to
+ * createPublicKey (a JWK, or { key, format: 'der' }) costs 75–105 µs, most of it exceptions thrown and caught inside
+ * Node's own KeyObject/CryptoKey type checks; a PEM string skips those checks and imports in ~30 µs
+ * (bench: PERFORMANCE.md figures, re-measured here). Recent keys are cached (exact SPKI match).
  */
-function importKey(spki: Uint8Array, kind: KeyKind, curve: string | undefined, pub: Uint8Array): KeyObject {
-  let jwk: Record<string, string> | null = null;
+function importKey(spki: Uint8Array, kind: KeyKind, pub: Uint8Array): KeyObject {
   if (kind === 'RSA') {
     const rsa = expectTlv(pub, 0, pub.length, 0x30, 'RSAPublicKey');
     const mod = expectTlv(pub, rsa.vStart, rsa.end, 0x02, 'RSAPublicKey.modulus');
-    const exp = expectTlv(pub, mod.end, rsa.end, 0x02, 'RSAPublicKey.publicExponent');
     const m = magnitude(tlvValue(pub, mod));
     checkRsaBits((m.length - 1) * 8 + (32 - Math.clz32(m[0] ?? 0)));
-    jwk = { kty: 'RSA', n: b64u(m), e: b64u(magnitude(tlvValue(pub, exp))) };
   }
-  const n = curve === 'P-521' ? 66 : curve === 'P-384' ? 48 : 32;
-  if (curve !== undefined && pub.length === 1 + 2 * n && pub[0] === 4) {
-    jwk = { kty: 'EC', crv: curve, x: b64u(pub.subarray(1, 1 + n)), y: b64u(pub.subarray(1 + n)) };
-  }
-  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.length).toString('latin1');
+  const der = Buffer.from(spki.buffer, spki.byteOffset, spki.length);
+  const id = der.toString('latin1');
   let key = keyCache.get(id);
   if (key !== undefined) {
     keyCache.delete(id);
   } else {
     try {
-      key = jwk !== null
-        ? createPublicKey({ key: jwk, format: 'jwk' })
-        : createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.length), format: 'der', type: 'spki' });
+      key = createPublicKey(`-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`);
     } catch (e) {
       throw malformed(`The CSR public key cannot be decoded (${(e as Error).message})`);
     }
