@@ -215,6 +215,20 @@ describe('asynchronous issuance', () => {
       assert.match((await c.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!, /BEGIN CERTIFICATE/);
     } finally { c.destroy(); await slow.stop(); }
   });
+
+  test('without a delay the certificate is signed and stored before the ARN is returned: GetCertificate finds it at once', async () => {
+    const root = await createCa('ROOT', 'Immediate Root', 'EC_prime256v1', 'SHA256WITHECDSA');
+    const self = await issue(root.arn, root.csr, 'RootCACertificate', { Type: 'YEARS', Value: 1 }, 'SHA256WITHECDSA');
+    await importCert(root.arn, self.cert);
+    const arns = await Promise.all(Array.from({ length: 20 }, async (_, i) => (await pca.send(new IssueCertificateCommand({
+      CertificateAuthorityArn: root.arn, Csr: enc.encode(opensslCsr(`/CN=now-${i}.example.com`).csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 },
+    }))).CertificateArn!));
+    for (const CertificateArn of arns) {
+      const out = await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateArn }));
+      assert.match(out.Certificate!, /BEGIN CERTIFICATE/);
+      assert.ok(opensslVerify(out.Certificate!, self.cert, '', []).ok);
+    }
+  });
 });
 
 describe('other CA key types end to end', () => {
