@@ -112,3 +112,21 @@ test('the checkpointer thread moves committed pages from the WAL into the databa
     assert.ok(statSync(path).size > size0 + 300 * 2000, `database file grew from ${size0} to ${statSync(path).size} bytes`);
   } finally { await store.close(); }
 });
+
+test('a checkpointer thread that dies is replaced, so the WAL keeps being checkpointed', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite');
+  const store = new SqliteStore({ path, checkpointIntervalMs: 20 });
+  try {
+    const first = (store as unknown as { checkpointer: { terminate(): Promise<number> } }).checkpointer;
+    await first.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.notEqual((store as unknown as { checkpointer: unknown }).checkpointer, first, 'a new checkpointer was started');
+    const size0 = statSync(path).size;
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.transaction(async (tx) => {
+      await tx.cas.insert({ ...ca(arn(5000 + i)), configuration: JSON.stringify({ pad: 'y'.repeat(2000) }) });
+    })));
+    const deadline = Date.now() + 5000;
+    while (statSync(path).size <= size0 + 100 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(statSync(path).size > size0 + 100 * 2000, `database file grew from ${size0} to ${statSync(path).size} bytes`);
+  } finally { await store.close(); }
+});

@@ -64,7 +64,8 @@ export class SqliteStore implements Store {
   /** Set when a sync failed: what was committed may not be on disk, so nothing more is acknowledged. */
   private broken: Error | null = null;
   /** Runs checkpoints on its own connection (file databases only). */
-  private readonly checkpointer: Worker | null;
+  private checkpointer: Worker | null = null;
+  private closing = false;
   /** Commits made and commits known durable (for tests and diagnostics). */
   readonly stats = { commits: 0, syncs: 0 };
 
@@ -82,12 +83,7 @@ export class SqliteStore implements Store {
       // A checkpoint (copying WAL pages into the database and syncing both) takes milliseconds; inside a COMMIT on
       // the event loop it would stall every request. A worker thread does it instead.
       this.db.exec('PRAGMA wal_autocheckpoint=0;');
-      this.checkpointer = new Worker(new URL('./checkpointer.ts', import.meta.url), { workerData: { path: o.path, intervalMs: o.checkpointIntervalMs ?? 250 } });
-      this.checkpointer.on('message', (m: { error?: string }) => { if (m.error) o.onError?.(new Error(`checkpoint failed: ${m.error}`)); });
-      this.checkpointer.on('error', (e) => o.onError?.(e));
-      this.checkpointer.unref();
-    } else {
-      this.checkpointer = null;
+      this.startCheckpointer(o);
     }
     this.reader = o.path === ':memory:' ? this.db : new DatabaseSync(o.path, { readOnly: true });
     if (this.reader !== this.db) this.reader.exec('PRAGMA busy_timeout=5000;');
@@ -99,6 +95,16 @@ export class SqliteStore implements Store {
     this.cache = cache;
     this.read = repositories(this.reader, cache, false);
     this.txRepos = repositories(this.db, cache, true);
+  }
+
+  /** The checkpointer thread; if it ever dies it is started again (without it the WAL would grow without bound). */
+  private startCheckpointer(o: SqliteOptions): void {
+    const w = new Worker(new URL('./checkpointer.ts', import.meta.url), { workerData: { path: o.path, intervalMs: o.checkpointIntervalMs ?? 250 } });
+    w.on('message', (m: { error?: string }) => { if (m.error) o.onError?.(new Error(`checkpoint failed: ${m.error}`)); });
+    w.on('error', (e) => o.onError?.(e));
+    w.on('exit', () => { if (!this.closing && this.checkpointer === w) this.startCheckpointer(o); });
+    w.unref();
+    this.checkpointer = w;
   }
 
   private migrate(): void {
@@ -195,6 +201,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     while (this.flushing || this.pending.length || this.syncing || this.syncWaiters.length) await new Promise((r) => setTimeout(r, 5));
+    this.closing = true;
     if (this.checkpointer) {
       const exited = new Promise((r) => this.checkpointer!.once('exit', r));
       this.checkpointer.ref(); // keeps the process alive until the checkpointer has closed its connection
