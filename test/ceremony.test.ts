@@ -256,3 +256,19 @@ describe('other CA key types end to end', () => {
     assert.ok(v.ok, v.output);
   });
 });
+
+describe('--workers 0', () => {
+  test('with no worker threads the event loop verifies, builds and signs: root and leaf still verify with openssl', async () => {
+    const inline = await startTestServer({ args: ['--workers', '0'] });
+    const saved = pca;
+    pca = sdkClient(inline);
+    try {
+      const root = await createCa('ROOT', 'Inline Root', 'RSA_2048', 'SHA256WITHRSA');
+      const self = await issue(root.arn, root.csr, 'RootCACertificate', { Type: 'YEARS', Value: 1 }, 'SHA256WITHRSA');
+      await importCert(root.arn, self.cert);
+      const leaf = await issue(root.arn, opensslCsr('/CN=inline.example.com').csrPem, 'EndEntityCertificate', { Type: 'DAYS', Value: 7 }, 'SHA256WITHRSA');
+      const v = opensslVerify(leaf.cert, self.cert);
+      assert.ok(v.ok, v.output);
+    } finally { pca.destroy(); pca = saved; await inline.stop(); }
+  });
+});
