@@ -1,7 +1,7 @@
 // The CA ceremony (root self-issue → subordinate → leaf) through boto3 and aws-cli, verified by openssl and gnutls.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certtoolVerifyChain, opensslCsr, opensslText } from './helpers/certs.ts';
 import { awsEnv, run, type RunResult } from './helpers/process.ts';
@@ -192,12 +192,28 @@ async function v2GarbledCsr(dir: string, env: NodeJS.ProcessEnv): Promise<{ csrF
   throw new Error('no CSR decoded as base64 in 20 attempts');
 }
 
+/**
+ * The aws-cli builds to run: the one on PATH (aws-cli v1 from pyenv on these machines) and Debian's aws-cli v2 at
+ * /usr/bin/aws (`apt-get install awscli`; .ci/run installs it) when it is a different major version.
+ */
+async function awsClis(): Promise<Array<{ bin: string; major: number; label: string }>> {
+  const out: Array<{ bin: string; major: number; label: string }> = [];
+  for (const bin of ['aws', '/usr/bin/aws']) {
+    if (bin.startsWith('/') && !existsSync(bin)) continue;
+    const v = await run(bin, ['--version']).catch(() => null);
+    const major = Number(/aws-cli\/(\d+)/.exec((v?.stdout ?? '') + (v?.stderr ?? ''))?.[1] ?? NaN);
+    if (!Number.isFinite(major) || out.some((c) => c.major === major)) continue;
+    out.push({ bin, major, label: `aws-cli v${major}` });
+  }
+  return out;
+}
+const CLIS = await awsClis();
+
 describe('CA ceremony through the Python clients', { concurrency: true }, () => {
   let server: TestServer;
   let slow: TestServer;
   let base: string;
   let env: NodeJS.ProcessEnv;
-  let awsMajor = 1;
 
   before(async () => {
     [server, slow] = await Promise.all([
@@ -206,8 +222,6 @@ describe('CA ceremony through the Python clients', { concurrency: true }, () => 
     ]);
     base = tempDir('openpca-pyceremony-');
     env = awsEnv(base);
-    const v = await run('aws', ['--version'], { env });
-    awsMajor = Number(/aws-cli\/(\d+)/.exec(v.stdout + v.stderr)?.[1] ?? '1');
   });
   after(async () => { await Promise.all([server?.stop('SIGTERM'), slow?.stop('SIGTERM')]); });
 
@@ -257,9 +271,12 @@ describe('CA ceremony through the Python clients', { concurrency: true }, () => 
     assert.match(out.cert, /^-----BEGIN CERTIFICATE-----\n/);
   });
 
-  it('aws-cli: the same ceremony with fileb:// blobs, wait certificate-issued and --query/--output text', async () => {
+  it('finds an aws-cli to run', () => { assert.ok(CLIS.length > 0, 'no aws-cli on PATH or at /usr/bin/aws'); });
+
+  for (const cli of CLIS) {
+  it(`${cli.label}: the same ceremony with fileb:// blobs, wait certificate-issued and --query/--output text`, async () => {
     const wd = tempDir('openpca-cli-ceremony-');
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: wd });
+    const aws = (...args: string[]) => run(cli.bin, ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: wd });
     const ok = async (...args: string[]): Promise<string> => {
       const r = await aws(...args);
       assert.equal(r.code, 0, `aws acm-pca ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
@@ -322,9 +339,9 @@ describe('CA ceremony through the Python clients', { concurrency: true }, () => 
     await verifyHierarchy(wd);
   });
 
-  it('aws-cli: --csr file://csr.pem (the v2 pitfall) gives a non-zero exit and (MalformedCSRException) naming fileb://', async (t) => {
+  it(`${cli.label}: --csr file://csr.pem (the v2 pitfall) gives a non-zero exit and (MalformedCSRException) naming fileb://`, async (t) => {
     const wd = tempDir('openpca-cli-pitfall-');
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: wd });
+    const aws = (...args: string[]) => run(cli.bin, ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: wd });
     // An ACTIVE root CA of its own to issue from (this test runs concurrently with the ceremony).
     const created = await aws('create-certificate-authority', '--certificate-authority-type', 'ROOT', '--certificate-authority-configuration',
       JSON.stringify({ KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'cli Pitfall Root' } }),
@@ -347,7 +364,7 @@ describe('CA ceremony through the Python clients', { concurrency: true }, () => 
       assert.match(r.stderr, /\(MalformedCSRException\)/);
       assert.match(r.stderr, /fileb:\/\//, r.stderr);
     };
-    if (awsMajor >= 2) {
+    if (cli.major >= 2) {
       // aws-cli v2 base64-decodes file:// text for blob parameters and sends the garbage.
       expectMalformed(await issue(`file://${csrFile}`));
     } else {
@@ -363,4 +380,5 @@ describe('CA ceremony through the Python clients', { concurrency: true }, () => 
     const good = await issue(`fileb://${csrFile}`);
     assert.equal(good.code, 0, good.stderr);
   });
+  }
 });
