@@ -1,7 +1,7 @@
 // Composition root: the only place that builds adapters from configuration and wires them together.
 import { randomUUID, hkdfSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { loadCredentials, type CredentialFile } from './config/credentials.ts';
@@ -17,6 +17,7 @@ import { SoftwareKeyStore } from './keys/software/keystore.ts';
 import type { Services } from './operations/context.ts';
 import { createLogger, type Logger } from './protocol/log.ts';
 import type { Credential } from './protocol/sigv4.ts';
+import { syncDirectory } from './storage/durable-file.ts';
 import { SqliteStore } from './storage/sqlite/store.ts';
 
 export interface RunningServer {
@@ -28,7 +29,10 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(config.dataDir)) {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    syncDirectory(dirname(resolve(config.dataDir))); // the new directory's own name, durable before anything is kept in it
+  }
   const { kek, created: kekCreated, source } = loadKek({ dataDir: config.dataDir, kekBase64: config.kekBase64, kekFile: config.kekFile });
   if (kekCreated) log.info('generated a new key-encryption key', { file: source });
   const { credentials, created } = loadCredentials(config.dataDir, config.bootstrap);

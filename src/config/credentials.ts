@@ -1,6 +1,7 @@
 // Access keys accepted for SigV4: from OPENPCA_* variables, or generated once into <data-dir>/credentials.json (0600).
 import { randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { createFileDurably } from '../storage/durable-file.ts';
 import { join } from 'node:path';
 import type { Credential } from '../protocol/sigv4.ts';
 
@@ -32,7 +33,7 @@ export function loadCredentials(dataDir: string, bootstrap: CredentialFile | und
     for (const c of parsed.credentials ?? []) list.push({ ...c, principal: `arn:aws:iam::${c.accountId}:root` });
   } else if (!bootstrap) {
     created = generateCredential();
-    writeFileSync(file, JSON.stringify({ credentials: [created] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    createFileDurably(file, JSON.stringify({ credentials: [created] }, null, 2) + '\n');
     list.push({ ...created, principal: `arn:aws:iam::${created.accountId}:root` });
   }
   return { credentials: list, created };

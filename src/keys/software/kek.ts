@@ -1,7 +1,8 @@
 // The key-encryption key: from configuration (base64) or a file in the data directory created with mode 0600.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createFileDurably } from '../../storage/durable-file.ts';
 
 export function loadKek(o: { dataDir: string; kekBase64?: string | undefined; kekFile?: string | undefined }): { kek: Buffer; source: string; created: boolean } {
   if (o.kekBase64) return { kek: decode(o.kekBase64, 'OPENPCA_KEK'), source: 'configuration', created: false };
@@ -12,7 +13,8 @@ export function loadKek(o: { dataDir: string; kekBase64?: string | undefined; ke
     return { kek: decode(readFileSync(file, 'utf8').trim(), file), source: file, created: false };
   }
   const kek = randomBytes(32);
-  writeFileSync(file, kek.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  // Durable before any key is wrapped with it: losing it to a power cut would make every CA key unusable.
+  createFileDurably(file, kek.toString('base64') + '\n');
   return { kek, source: file, created: true };
 }
 

@@ -1,10 +1,12 @@
 // Store adapter on embedded SQLite (node:sqlite): WAL, serialised transactions, schema migrations.
-import { closeSync, fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import type {
   CaRecord, CaRepository, CertificateRecord, CertificateRepository, IdempotencyRepository, Repositories, Store, StoredStatus, TagRecord, TagRepository,
 } from '../../ports/store.ts';
+import { syncDirectory } from '../durable-file.ts';
 import { MIGRATIONS } from './schema.ts';
 
 type Row = Record<string, unknown>;
@@ -79,6 +81,12 @@ export class SqliteStore implements Store {
     // The WAL exists once the database has been read in WAL mode (migrate did); SQLite keeps the same file (it is
     // truncated or rewritten, never replaced) until its last connection closes.
     this.walFd = o.path !== ':memory:' && (o.synchronous ?? 'FULL') === 'FULL' ? openSync(`${o.path}-wal`, 'r') : null;
+    if (this.walFd !== null) {
+      // What migrate committed, and the directory entries of a database and WAL this start may have created: a file's
+      // own fdatasync does not make its (new) name durable, so the directory is synced once here.
+      fdatasyncSync(this.walFd);
+      syncDirectory(dirname(resolve(o.path)));
+    }
     if (o.path !== ':memory:') {
       // A checkpoint (copying WAL pages into the database and syncing both) takes milliseconds; inside a COMMIT on
       // the event loop it would stall every request. A worker thread does it instead.
