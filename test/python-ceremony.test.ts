@@ -1,10 +1,10 @@
 // The CA ceremony (root self-issue → subordinate → leaf) through boto3 and aws-cli, verified by openssl and gnutls.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certtoolVerifyChain, opensslCsr, opensslText } from './helpers/certs.ts';
-import { awsEnv, run, type RunResult } from './helpers/process.ts';
+import { awsClis, awsEnv, run, type RunResult } from './helpers/process.ts';
 import { startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 const T = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
@@ -192,21 +192,6 @@ async function v2GarbledCsr(dir: string, env: NodeJS.ProcessEnv): Promise<{ csrF
   throw new Error('no CSR decoded as base64 in 20 attempts');
 }
 
-/**
- * The aws-cli builds to run: the one on PATH (aws-cli v1 from pyenv on these machines) and Debian's aws-cli v2 at
- * /usr/bin/aws (`apt-get install awscli`; .ci/run installs it) when it is a different major version.
- */
-async function awsClis(): Promise<Array<{ bin: string; major: number; label: string }>> {
-  const out: Array<{ bin: string; major: number; label: string }> = [];
-  for (const bin of ['aws', '/usr/bin/aws']) {
-    if (bin.startsWith('/') && !existsSync(bin)) continue;
-    const v = await run(bin, ['--version']).catch(() => null);
-    const major = Number(/aws-cli\/(\d+)/.exec((v?.stdout ?? '') + (v?.stderr ?? ''))?.[1] ?? NaN);
-    if (!Number.isFinite(major) || out.some((c) => c.major === major)) continue;
-    out.push({ bin, major, label: `aws-cli v${major}` });
-  }
-  return out;
-}
 const CLIS = await awsClis();
 
 describe('CA ceremony through the Python clients', { concurrency: true }, () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsEnv, run } from './helpers/process.ts';
+import { awsClis, awsEnv, run } from './helpers/process.ts';
 import { opensslCsrSubject } from './helpers/pki.ts';
 import { CREDS, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
@@ -95,6 +95,8 @@ interface Boto3Result {
   errors: Record<string, string | null>;
 }
 
+const CLIS = await awsClis();
+
 describe('Python clients against OpenPCA', { concurrency: true }, () => {
   let server: TestServer;
   let dir: string;
@@ -153,13 +155,16 @@ describe('Python clients against OpenPCA', { concurrency: true }, () => {
     await checkBoto3Ca('RSA_2048', 'SHA256WITHRSA', 'boto3-rsa-root');
   });
 
-  it('aws-cli: create, wait certificate-authority-csr-created, get-certificate-authority-csr', async () => {
-    const cfg = join(dir, 'cli-cfg.json');
+  it('finds an aws-cli to run', () => { assert.ok(CLIS.length > 0, 'no aws-cli on PATH or at /usr/bin/aws'); });
+
+  for (const cli of CLIS) {
+  it(`${cli.label}: create, wait certificate-authority-csr-created, get-certificate-authority-csr`, async () => {
+    const cfg = join(dir, `cli-cfg-v${cli.major}.json`);
     writeFileSync(cfg, JSON.stringify({
       KeyAlgorithm: 'EC_secp384r1', SigningAlgorithm: 'SHA384WITHECDSA',
       Subject: { CommonName: 'cli-root', Organization: 'Example Corp', Country: 'US' },
     }));
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: dir });
+    const aws = (...args: string[]) => run(cli.bin, ['--endpoint-url', server.url, 'acm-pca', ...args], { env, cwd: dir });
 
     const created = await aws('create-certificate-authority', '--certificate-authority-configuration', `file://${cfg}`,
       '--certificate-authority-type', 'ROOT', '--query', 'CertificateAuthorityArn', '--output', 'text');
@@ -176,7 +181,7 @@ describe('Python clients against OpenPCA', { concurrency: true }, () => {
 
     const csr = await aws('get-certificate-authority-csr', '--certificate-authority-arn', arn, '--output', 'text');
     assert.equal(csr.code, 0, csr.stderr);
-    const file = join(dir, 'cli.csr.pem');
+    const file = join(dir, `cli-v${cli.major}.csr.pem`);
     writeFileSync(file, csr.stdout);
     assert.match(csr.stdout, /^-----BEGIN CERTIFICATE REQUEST-----/);
     assert.equal(opensslCsrSubject(csr.stdout), 'CN=cli-root,O=Example Corp,C=US');
@@ -187,11 +192,12 @@ describe('Python clients against OpenPCA', { concurrency: true }, () => {
     assert.equal(status.stdout.trim(), 'PENDING_CERTIFICATE');
   });
 
-  it('aws-cli: unknown CA gives a non-zero exit and (ResourceNotFoundException)', async () => {
+  it(`${cli.label}: unknown CA gives a non-zero exit and (ResourceNotFoundException)`, async () => {
     const arn = `arn:aws:acm-pca:us-east-1:${CREDS.accountId}:certificate-authority/${randomUUID()}`;
-    const r = await run('aws', ['--endpoint-url', server.url, 'acm-pca', 'get-certificate-authority-csr', '--certificate-authority-arn', arn], { env, cwd: dir });
+    const r = await run(cli.bin, ['--endpoint-url', server.url, 'acm-pca', 'get-certificate-authority-csr', '--certificate-authority-arn', arn], { env, cwd: dir });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /\(ResourceNotFoundException\)/);
     assert.match(r.stderr, /GetCertificateAuthorityCsr/);
   });
+  }
 });

@@ -1,6 +1,6 @@
 // Running client programs (python3/boto3, aws-cli) from tests: a bounded child process and a clean AWS environment.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREDS } from './server.ts';
 
@@ -39,4 +39,20 @@ export function awsEnv(dir: string): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     PYTHONDONTWRITEBYTECODE: '1',
   };
+}
+
+/**
+ * The aws-cli builds to run: the one on PATH (aws-cli v1 from pyenv on these machines) and Debian's aws-cli v2 at
+ * /usr/bin/aws (`apt-get install awscli`; .ci/run installs it) when it is a different major version.
+ */
+export async function awsClis(): Promise<Array<{ bin: string; major: number; label: string }>> {
+  const out: Array<{ bin: string; major: number; label: string }> = [];
+  for (const bin of ['aws', '/usr/bin/aws']) {
+    if (bin.startsWith('/') && !existsSync(bin)) continue;
+    const v = await run(bin, ['--version']).catch(() => null);
+    const major = Number(/aws-cli\/(\d+)/.exec((v?.stdout ?? '') + (v?.stderr ?? ''))?.[1] ?? NaN);
+    if (!Number.isFinite(major) || out.some((c) => c.major === major)) continue;
+    out.push({ bin, major, label: `aws-cli v${major}` });
+  }
+  return out;
 }
