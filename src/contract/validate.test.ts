@@ -250,3 +250,13 @@ test('codegen --check passes on the committed output', () => {
   const r = spawnSync(process.execPath, [join(root, 'scripts/codegen.ts'), '--check'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, `codegen --check failed: ${r.stderr}${r.stdout}`);
 });
+
+test('a decoded blob owns exactly its bytes (not a view on a shared decode pool)', () => {
+  const csr = Buffer.alloc(1050, 7);
+  const arn = 'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555';
+  const body = Buffer.from(JSON.stringify({ CertificateAuthorityArn: arn, Csr: csr.toString('base64'), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 1 } }));
+  const input = decodeAndValidate('IssueCertificate', body) as { Csr: Uint8Array };
+  assert.deepEqual(Buffer.from(input.Csr), csr);
+  assert.equal(input.Csr.byteOffset, 0);
+  assert.equal(input.Csr.buffer.byteLength, csr.length);
+});

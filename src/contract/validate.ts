@@ -149,7 +149,11 @@ function isBase64Char(c: number): boolean {
   );
 }
 
-/** Strict standard base64 (RFC 4648 §4 with '=' padding). */
+/**
+ * Strict standard base64 (RFC 4648 §4 with '=' padding). The result owns exactly its bytes: Node decodes into a
+ * shared 64 KiB pool, and a view on it would drag the whole pool along wherever the blob is copied, cloned to a
+ * worker thread or kept.
+ */
 function decodeBase64(s: string, path: string): Buffer {
   let ok = s.length % 4 === 0;
   const n = s.length;
@@ -165,7 +169,8 @@ function decodeBase64(s: string, path: string): Buffer {
         'With aws-cli, pass binary files as fileb://, not file://',
     );
   }
-  return Buffer.from(s, 'base64');
+  const pooled = Buffer.from(s, 'base64');
+  return Buffer.from(pooled.buffer.slice(pooled.byteOffset, pooled.byteOffset + pooled.length));
 }
 
 // ---- Phase 2: constraints over the whole decoded input (all violations collected) ----
