@@ -1,6 +1,12 @@
 // Certificate authority rules: the status a client sees, and state guards.
 import { fail } from '../contract/errors.ts';
+import type { KeyRef } from '../ports/keys.ts';
 import type { CaRecord } from '../ports/store.ts';
+
+/** The CA's private key as a KeyStore reference, once its key exists (null while CREATING or FAILED). */
+export function caKeyRef(ca: CaRecord): KeyRef | null {
+  return ca.keyUri && ca.keySpki ? { uri: ca.keyUri, algorithm: ca.keyAlgorithm, spki: ca.keySpki } : null;
+}
 
 export type VisibleStatus = 'CREATING' | 'PENDING_CERTIFICATE' | 'ACTIVE' | 'DELETED' | 'DISABLED' | 'EXPIRED' | 'FAILED';
 

@@ -1,5 +1,6 @@
 // Background signing of accepted certificates: PENDING rows (whose TBS is fixed) become ISSUED; resumed after a restart.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { caKeyRef } from '../domain/authority.ts';
 import type { KeyRef, KeyStore } from '../ports/keys.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
@@ -43,7 +44,7 @@ export class Issuance {
         let key = keys.get(r.caArn);
         if (key === undefined) {
           const ca = await this.d.store.read.cas.get(r.caArn);
-          key = ca?.keyUri && ca.keySpki ? { uri: ca.keyUri, algorithm: ca.keyAlgorithm, spki: ca.keySpki } : null;
+          key = ca ? caKeyRef(ca) : null;
           keys.set(r.caArn, key);
         }
         if (!key) continue;

@@ -1,7 +1,7 @@
 // IssueCertificate: every check up front, the certificate built and signed off the event loop, then committed in one
 // row and the ARN returned. With an issuance delay the row is committed PENDING and signed in the background.
 import { fail } from '../contract/errors.ts';
-import { stateError, visibleStatus } from '../domain/authority.ts';
+import { caKeyRef, stateError, visibleStatus } from '../domain/authority.ts';
 import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
 import { cdpUri, ocspUri } from '../domain/revocation-urls.ts';
 import type { PrepJob } from '../domain/certificate-prep.ts';
@@ -48,9 +48,9 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
   });
   const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
-  const key = { uri: ca.keyUri!, algorithm: ca.keyAlgorithm, spki: ca.keySpki! };
+  const key = caKeyRef(ca)!; // a CA that passed checkState has its key (it is made before PENDING_CERTIFICATE)
   const job: PrepJob = {
-    csr: input.Csr, templateArn, api: input.ApiPassthrough, selfIssue, caKeySpki: ca.keySpki!, issuerSki: ca.caSki,
+    csr: input.Csr, templateArn, api: input.ApiPassthrough, selfIssue, caKeySpki: key.spki, issuerSki: ca.caSki,
     issuerSubjectDer: ca.caSubjectDer, cdpUri: cdpUri(rc, ca.id, ca.region, svc.config), ocspUri: ocspUri(rc, ca.region, svc.config),
     signingAlgorithm: input.SigningAlgorithm, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), serial: newSerial(),
     signWith: svc.issuance.signsAtOnce ? key : null,

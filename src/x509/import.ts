@@ -1,9 +1,10 @@
 // ImportCertificateAuthorityCertificate validation (X509.md §10 checks 2–11): parse, key match, chain, extensions, validity.
-import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { BasicConstraints, Certificate, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
 import type { Extension } from '@peculiar/asn1-x509';
 import { fail } from '../contract/errors.ts';
+import { ski as skiOf } from './certificate.ts';
 import { pemEncode } from './keys.ts';
 
 export interface ImportedCaCertificate {
@@ -292,7 +293,7 @@ export function validateCaImport(o: {
   if (skiExt) {
     try { ski = new Uint8Array(AsnConvert.parse(skiExt.extnValue, SubjectKeyIdentifier).buffer); } catch { throw malformed(`${cert.label} has an unparsable SubjectKeyIdentifier extension`); }
   } else {
-    ski = new Uint8Array(createHash('sha1').update(new Uint8Array(cert.asn.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest());
+    ski = skiOf(cert.spkiDer);
   }
   return {
     certificatePem: pemEncode('CERTIFICATE', cert.der),
