@@ -99,17 +99,22 @@ test('synchronous=NORMAL and :memory: acknowledge at commit, without syncing', a
   }
 });
 
+/** Commits `n` CAs of ~2 KB each, then waits (up to 5 s) until the database file itself has grown by their size. */
+async function assertCheckpointed(store: SqliteStore, path: string, n: number, firstArn: number): Promise<void> {
+  const size0 = statSync(path).size;
+  await Promise.all(Array.from({ length: n }, (_, i) => store.transaction(async (tx) => {
+    await tx.cas.insert({ ...ca(arn(firstArn + i)), configuration: JSON.stringify({ pad: 'x'.repeat(2000) }) });
+  })));
+  const deadline = Date.now() + 5000;
+  while (statSync(path).size <= size0 + n * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(statSync(path).size > size0 + n * 2000, `database file grew from ${size0} to ${statSync(path).size} bytes`);
+}
+
 test('the checkpointer thread moves committed pages from the WAL into the database file', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite');
   const store = new SqliteStore({ path, checkpointIntervalMs: 20 });
   try {
-    const size0 = statSync(path).size;
-    await Promise.all(Array.from({ length: 300 }, (_, i) => store.transaction(async (tx) => {
-      await tx.cas.insert({ ...ca(arn(1000 + i)), configuration: JSON.stringify({ pad: 'x'.repeat(2000) }) });
-    })));
-    const deadline = Date.now() + 5000;
-    while (statSync(path).size <= size0 + 300 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(statSync(path).size > size0 + 300 * 2000, `database file grew from ${size0} to ${statSync(path).size} bytes`);
+    await assertCheckpointed(store, path, 300, 1000);
   } finally { await store.close(); }
 });
 
@@ -121,12 +126,6 @@ test('a checkpointer thread that dies is replaced, so the WAL keeps being checkp
     await first.terminate();
     await new Promise((r) => setTimeout(r, 50));
     assert.notEqual((store as unknown as { checkpointer: unknown }).checkpointer, first, 'a new checkpointer was started');
-    const size0 = statSync(path).size;
-    await Promise.all(Array.from({ length: 100 }, (_, i) => store.transaction(async (tx) => {
-      await tx.cas.insert({ ...ca(arn(5000 + i)), configuration: JSON.stringify({ pad: 'y'.repeat(2000) }) });
-    })));
-    const deadline = Date.now() + 5000;
-    while (statSync(path).size <= size0 + 100 * 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(statSync(path).size > size0 + 100 * 2000, `database file grew from ${size0} to ${statSync(path).size} bytes`);
+    await assertCheckpointed(store, path, 100, 5000);
   } finally { await store.close(); }
 });
