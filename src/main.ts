@@ -8,7 +8,12 @@ import { loadCredentials, type CredentialFile } from './config/credentials.ts';
 import { NextTokens } from './protocol/next-token.ts';
 import { createApiServer } from './http/server.ts';
 import { CaCreation } from './jobs/ca-creation.ts';
+import { CrlService } from './jobs/crl.ts';
+import { AuditReports } from './jobs/audit-reports.ts';
+import { OcspResponder } from './operations/ocsp.ts';
 import { Issuance } from './jobs/issuance.ts';
+import { serverUrlSettings, type RevocationUrlSettings } from './domain/revocation-urls.ts';
+import { DirectoryPublisher } from './publish/directory.ts';
 import { PrepPool } from './jobs/prep-pool.ts';
 import { purgeExpired } from './jobs/purge.ts';
 import { TaskRunner } from './jobs/runner.ts';
@@ -26,6 +31,10 @@ export interface RunningServer {
   /** A key pair generated on this start (first start on an empty data directory), to be shown once. */
   createdCredential: CredentialFile | null;
   close(): Promise<void>;
+}
+
+function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
@@ -46,10 +55,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const issuance = new Issuance({ store, keys, log, runner, delayMs: config.issuanceDelayMs });
   const tokenKey = new Uint8Array(hkdfSync('sha256', kek, 'openpca', 'next-token-mac', 32));
   const prep = new PrepPool({ size: config.workers, keys, kek });
-  const svc: Services = { store, keys, creation, issuance, prep, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+  // CDP/AIA URLs: filled in once the listening port is known (before the first request is read).
+  const urls: RevocationUrlSettings = { crlBaseUrl: config.crlBaseUrl, ocspUrl: config.ocspUrl };
+  const publisher = new DirectoryPublisher(config.bucketsDir);
+  const crl = new CrlService({
+    store, keys, publisher, log, runner, now, urls, servedDir: join(config.dataDir, 'served'), debounceMs: config.crlDebounceMs, retryMs: config.crlRetryMs,
+  });
+  const audit = new AuditReports({ store, publisher, log, runner });
+  const ocsp = new OcspResponder({ store, keys, log, now, validityMs: config.ocspValidityMs });
+  const svc: Services = { store, keys, creation, issuance, prep, crl, audit, ocsp, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 
   const resumed = await creation.resumeAll();
   if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });
+  const reports = await audit.resumeAll();
+  if (reports) log.info('writing audit reports interrupted by a restart', { count: reports });
   const resigned = await issuance.resumeAll();
   if (resigned) log.info('signing certificates accepted before a restart', { count: resigned });
   const purge = async () => {
@@ -62,11 +81,15 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const server = createApiServer({ svc, lookupCredential: (id) => byKey.get(id) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      Object.assign(urls, serverUrlSettings(config, listenUrl(config.host, (server.address() as AddressInfo).port)));
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const url = listenUrl(config.host, port);
+  crl.poke();
   log.info('listening', { url, port, dataDir: config.dataDir, accounts: [...new Set(credentials.map((c) => c.accountId))] });
 
   let closing: Promise<void> | null = null;
@@ -79,6 +102,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         server.closeIdleConnections();
         creation.stop();
         issuance.stop();
+        crl.stop();
         await closed;
         await runner.drain();
         await prep.close();

@@ -395,7 +395,8 @@ const EXTRAS = {
 
 describe('templates: 61 × 4 variants end to end (TEMPLATES.md §3–§5)', () => {
   before(async () => {
-    server = await startTestServer();
+    // AWS's own CDP and OCSP URLs, which TEMPLATES.md's expectations name (the server's own URL is the default).
+    server = await startTestServer({ env: { OPENPCA_CRL_BASE_URL: 'aws', OPENPCA_OCSP_URL: 'aws' } });
     pca = sdkClient(server);
     plainCsr = parseCsr(opensslCsr('/CN=plain.example.com/O=Plain CSR').csrPem);
     extCsr = parseCsr(opensslCsr('/CN=csr.example.com/O=Ext CSR', { addext: CSR_ADDEXT }).csrPem);

@@ -1,6 +1,6 @@
 // One typed, frozen Config from command-line flags, then OPENPCA_* environment variables, then defaults.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,8 +22,20 @@ export interface Config {
   creationDelayMs: number;
   purgeIntervalMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Base URL of CDPs: 'aws' = AWS's S3 URL, undefined = this server's own URL (it serves the CRLs). */
   crlBaseUrl: string | undefined;
+  /** OCSP URL in AIA: 'aws' = AWS's responder URL, undefined = this server's own /ocsp. */
   ocspUrl: string | undefined;
+  /** The URL clients reach this server at (CDP/AIA defaults); undefined = the address it listens on. */
+  publicUrl: string | undefined;
+  /** Where the default Publisher keeps buckets (one directory per bucket). */
+  bucketsDir: string;
+  crlDebounceMs: number;
+  crlRetryMs: number;
+  /** At most one audit report per CA in this interval. */
+  auditReportIntervalMs: number;
+  /** OCSP responses are valid (nextUpdate − thisUpdate) this long. */
+  ocspValidityMs: number;
   /** Artificial wait before an accepted certificate is signed, so clients exercise RequestInProgressException. */
   issuanceDelayMs: number;
   /** Worker threads that parse and verify CSRs and build certificates (0 = on the event loop). */
@@ -47,8 +59,14 @@ export const OPTIONS = [
   ['', 'OPENPCA_CREATION_TIMEOUT_MS', '300000', 'A CA still CREATING after this long becomes FAILED (REQUEST_TIMED_OUT).'],
   ['', 'OPENPCA_CREATION_DELAY_MS', '0', 'Extra time a new CA spends in CREATING before its key is made: lets you test waiters and RequestInProgressException.'],
   ['', 'OPENPCA_PURGE_INTERVAL_MS', '60000', 'How often deleted CAs past their restore window are purged.'],
-  ['', 'OPENPCA_CRL_BASE_URL', '(S3 URL)', 'Base URL put in CRL distribution points instead of http://<bucket>.s3.<region>.amazonaws.com (a CustomCname still wins).'],
-  ['', 'OPENPCA_OCSP_URL', '(AWS URL)', 'OCSP URL put in certificates instead of http://ocsp.acm-pca.<region>.amazonaws.com (an OcspCustomCname still wins).'],
+  ['', 'OPENPCA_PUBLIC_URL', '(listen address)', 'The URL clients reach this server at, e.g. http://pca.internal:8765; CRL and OCSP URLs in certificates are built on it.'],
+  ['', 'OPENPCA_CRL_BASE_URL', '(public URL)', 'Base URL of CRL distribution points in certificates (this server serves GET <base>/crl/<id>.crl); aws = http://<bucket>.s3.<region>.amazonaws.com as on AWS. A CustomCname still wins.'],
+  ['', 'OPENPCA_OCSP_URL', '(public URL)/ocsp', 'OCSP URL in certificates (this server answers OCSP there); aws = http://ocsp.acm-pca.<region>.amazonaws.com as on AWS. An OcspCustomCname still wins.'],
+  ['', 'OPENPCA_BUCKETS_DIR', '<data-dir>/buckets', 'Where CRLs and audit reports are published: one directory per S3BucketName.'],
+  ['', 'OPENPCA_CRL_DEBOUNCE_MS', '60000', 'Wait after a revocation before the CRL is regenerated (revocations in that window share one CRL).'],
+  ['', 'OPENPCA_CRL_RETRY_MS', '900000', 'Wait before a failed CRL generation or publication is tried again.'],
+  ['', 'OPENPCA_OCSP_VALIDITY_MS', '3600000', 'OCSP responses are valid this long (nextUpdate − thisUpdate); responses without a nonce are reused for half of it, and a revocation discards them at once.'],
+  ['', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', '1800000', 'At most one audit report per CA in this interval (AWS: 30 minutes); 0 lifts the limit.'],
   ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
   ['--workers', 'OPENPCA_WORKERS', '(cores)', 'Worker threads that parse and verify CSRs, build certificates and sign them; 0 runs that work on the event loop.'],
   ['', 'OPENPCA_SQLITE_SYNCHRONOUS', 'FULL', 'FULL (every commit survives power loss) or NORMAL (survives process crashes).'],
@@ -79,6 +97,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const url = (name: string): string | undefined => {
     const v = env[name];
     if (!v) return undefined;
+    if (v === 'aws' && name !== 'OPENPCA_PUBLIC_URL') return v;
     if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v)) throw new ConfigError(`${name} must be an http:// or https:// URL, got '${v}'`);
     return v;
   };
@@ -111,6 +130,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     sqliteSynchronous: sync,
     crlBaseUrl: url('OPENPCA_CRL_BASE_URL'),
     ocspUrl: url('OPENPCA_OCSP_URL'),
+    publicUrl: url('OPENPCA_PUBLIC_URL')?.replace(/\/+$/, ''),
+    bucketsDir: resolve(env.OPENPCA_BUCKETS_DIR || join(resolve(get('--data-dir', 'OPENPCA_DATA_DIR') ?? './data'), 'buckets')),
+    crlDebounceMs: int('', 'OPENPCA_CRL_DEBOUNCE_MS', 60_000, 0),
+    crlRetryMs: int('', 'OPENPCA_CRL_RETRY_MS', 900_000, 100),
+    ocspValidityMs: int('', 'OPENPCA_OCSP_VALIDITY_MS', 3_600_000, 60_000),
+    auditReportIntervalMs: int('', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', 1_800_000, 0),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
     workers: int('--workers', 'OPENPCA_WORKERS', availableParallelism(), 0),
   });

@@ -19,8 +19,8 @@ export interface RevocationConfigurationInput {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** S3 bucket naming rules, applied to the bucket part (before any '/'). */
-function checkBucket(name: string): void {
+/** S3 bucket naming rules, applied to the bucket part (before any '/'); InvalidArgsException naming the broken rules. */
+export function checkBucket(name: string): void {
   const bucket = name.split('/')[0] ?? '';
   const problems: string[] = [];
   if (bucket.length < 3 || bucket.length > 63) problems.push('be 3 to 63 characters long');

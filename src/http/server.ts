@@ -1,5 +1,5 @@
 // The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4), GET /healthz for probes.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../contract/errors.ts';
@@ -9,8 +9,23 @@ import { HANDLERS } from '../operations/index.ts';
 import type { RequestContext, Services } from '../operations/context.ts';
 import { CONTENT_TYPE, errorReply, serialiseOutput } from '../protocol/json.ts';
 import { verifySigV4, type Credential } from '../protocol/sigv4.ts';
+import { decodeOcspGetPath } from '../x509/ocsp.ts';
 
 const TARGET_PREFIX = 'ACMPrivateCA.';
+const OCSP_MAX_BODY = 64 * 1024;
+
+/**
+ * Requests for the OCSP responder: anything under /ocsp; a POST of Content-Type application/ocsp-request to any
+ * path; a GET whose path is a base64 OCSP request (an OcspCustomCname pointing at this server's root).
+ */
+function isOcsp(req: IncomingMessage, path: string): boolean {
+  if (path === '/ocsp' || path.startsWith('/ocsp/')) return true;
+  if (req.method === 'POST') return !req.headers['x-amz-target'] && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/ocsp-request');
+  return req.method === 'GET' && /^\/+M[A-Za-z0-9+/=%_-]{8,}$/.test(path);
+}
+
+/** A CRL's URL path: any folder (crl, a CustomPath or none), then the CA or partition id and .crl. */
+const CRL_PATH = /^\/(?:[^?#]*\/)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.crl$/;
 
 export interface ApiServerOptions {
   svc: Services;
@@ -37,6 +52,15 @@ export function createApiServer(o: ApiServerOptions): Server {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') {
       send(res, 200, { 'Content-Type': 'application/json' }, '{"status":"ok"}');
+      return;
+    }
+    const crlId = (req.method === 'GET' || req.method === 'HEAD') ? CRL_PATH.exec(path)?.[1] : undefined;
+    if (crlId !== undefined) {
+      await serveCrl(req, res, crlId.toLowerCase());
+      return;
+    }
+    if (isOcsp(req, path)) {
+      await serveOcsp(req, res, path);
       return;
     }
     if (req.method !== 'POST') {
@@ -83,6 +107,53 @@ export function createApiServer(o: ApiServerOptions): Server {
       const fields = { requestId, operation: op, status, errorCode: code, accessKeyId, ms: Math.round((performance.now() - started) * 10) / 10 };
       if (status >= 500) svc.log.error('request', fields); else svc.log.info('request', fields);
     }
+  }
+
+  /** GET <any folder>/<CA or partition id>.crl: the CRL this server generated last (the URL it puts in CDPs). */
+  async function serveCrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    await drain(req, svc.config.maxBodyBytes);
+    const der = await svc.crl.servedCrl(id);
+    if (!der) {
+      send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `No CRL has been published for ${id} yet.\n`);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/pkix-crl', 'Content-Length': String(der.length), 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : der);
+  }
+
+  /** OCSP over HTTP (RFC 6960 A.1, RFC 5019 §5): POST with a DER body, or GET with the request base64 in the path. */
+  async function serveOcsp(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    let der: Uint8Array;
+    if (req.method === 'POST') {
+      let body: Buffer;
+      try { body = await readBody(req, OCSP_MAX_BODY); } catch {
+        send(res, 413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }, `OCSP requests are limited to ${OCSP_MAX_BODY} bytes.\n`);
+        return;
+      }
+      der = body;
+    } else if (req.method === 'GET' || req.method === 'HEAD') {
+      await drain(req, svc.config.maxBodyBytes);
+      const rest = path.startsWith('/ocsp') ? path.slice('/ocsp'.length) : path;
+      try { der = decodeOcspGetPath(rest); } catch { der = new Uint8Array(0); } // answered as malformedRequest
+    } else {
+      await drain(req, svc.config.maxBodyBytes);
+      res.setHeader('Allow', 'GET, POST');
+      send(res, 405, { 'Content-Type': 'text/plain; charset=utf-8' }, 'The OCSP responder answers GET and POST (RFC 6960 appendix A).\n');
+      return;
+    }
+    const a = await svc.ocsp.respond(der);
+    const headers: Record<string, string> = { 'Content-Type': 'application/ocsp-response', 'Content-Length': String(a.body.length) };
+    if (a.thisUpdate !== undefined && a.nextUpdate !== undefined) {
+      // RFC 5019 §6.2 caching headers
+      headers['Last-Modified'] = new Date(a.thisUpdate).toUTCString();
+      headers.Expires = new Date(a.nextUpdate).toUTCString();
+      headers['Cache-Control'] = `max-age=${Math.max(0, Math.floor((a.nextUpdate - svc.now()) / 1000))}, public, no-transform, must-revalidate`;
+      headers.ETag = `"${createHash('sha1').update(a.body).digest('hex')}"`;
+    } else {
+      headers['Cache-Control'] = 'no-cache';
+    }
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : a.body);
   }
 
   function internal(e: unknown, requestId: string): ApiError {

@@ -7,6 +7,11 @@ import type { NextTokens } from '../protocol/next-token.ts';
 import type { CaCreation } from '../jobs/ca-creation.ts';
 import type { Issuance } from '../jobs/issuance.ts';
 import type { PrepPool } from '../jobs/prep-pool.ts';
+import type { CrlService } from '../jobs/crl.ts';
+import type { AuditReports } from '../jobs/audit-reports.ts';
+import type { OcspResponder } from './ocsp.ts';
+import type { RevocationUrlSettings } from '../domain/revocation-urls.ts';
+import type { Publisher } from '../ports/publisher.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { CaRecord, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
@@ -17,6 +22,12 @@ export interface Services {
   creation: CaCreation;
   issuance: Issuance;
   prep: PrepPool;
+  crl: CrlService;
+  audit: AuditReports;
+  ocsp: OcspResponder;
+  publisher: Publisher;
+  /** CDP and AIA URL settings (this server's own URL unless configured). */
+  urls: RevocationUrlSettings;
   config: Config;
   tokens: NextTokens;
   log: Logger;

@@ -1,5 +1,6 @@
 // The handler table: one entry per operation of the model, typed so that a missing operation fails to compile.
 import type { OperationName } from '../contract/generated.ts';
+import { createCertificateAuthorityAuditReport, describeCertificateAuthorityAuditReport } from './audit-reports.ts';
 import { createCertificateAuthority } from './create-certificate-authority.ts';
 import { deleteCertificateAuthority } from './delete-certificate-authority.ts';
 import { describeCertificateAuthority } from './describe-certificate-authority.ts';
@@ -9,6 +10,7 @@ import { getCertificateAuthorityCsr } from './get-certificate-authority-csr.ts';
 import { importCertificateAuthorityCertificate } from './import-certificate-authority-certificate.ts';
 import { issueCertificate } from './issue-certificate.ts';
 import { listCertificateAuthorities } from './list-certificate-authorities.ts';
+import { revokeCertificate } from './revoke-certificate.ts';
 import { restoreCertificateAuthority } from './restore-certificate-authority.ts';
 import { listTags, tagCertificateAuthority, untagCertificateAuthority } from './tags.ts';
 import { updateCertificateAuthority } from './update-certificate-authority.ts';
@@ -16,13 +18,13 @@ import { notImplemented, type Handler } from './context.ts';
 
 export const HANDLERS: { readonly [K in OperationName]: Handler<K> } = {
   CreateCertificateAuthority: createCertificateAuthority,
-  CreateCertificateAuthorityAuditReport: notImplemented('CreateCertificateAuthorityAuditReport'),
+  CreateCertificateAuthorityAuditReport: createCertificateAuthorityAuditReport,
   CreatePermission: notImplemented('CreatePermission'),
   DeleteCertificateAuthority: deleteCertificateAuthority,
   DeletePermission: notImplemented('DeletePermission'),
   DeletePolicy: notImplemented('DeletePolicy'),
   DescribeCertificateAuthority: describeCertificateAuthority,
-  DescribeCertificateAuthorityAuditReport: notImplemented('DescribeCertificateAuthorityAuditReport'),
+  DescribeCertificateAuthorityAuditReport: describeCertificateAuthorityAuditReport,
   GetCertificate: getCertificate,
   GetCertificateAuthorityCertificate: getCertificateAuthorityCertificate,
   GetCertificateAuthorityCsr: getCertificateAuthorityCsr,
@@ -34,7 +36,7 @@ export const HANDLERS: { readonly [K in OperationName]: Handler<K> } = {
   ListTags: listTags,
   PutPolicy: notImplemented('PutPolicy'),
   RestoreCertificateAuthority: restoreCertificateAuthority,
-  RevokeCertificate: notImplemented('RevokeCertificate'),
+  RevokeCertificate: revokeCertificate,
   TagCertificateAuthority: tagCertificateAuthority,
   UntagCertificateAuthority: untagCertificateAuthority,
   UpdateCertificateAuthority: updateCertificateAuthority,

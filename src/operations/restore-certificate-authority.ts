@@ -13,6 +13,8 @@ export const restoreCertificateAuthority: Handler<'RestoreCertificateAuthority'>
     await tx.cas.update(arn, {
       status: ca.statusBeforeDeletion ?? 'PENDING_CERTIFICATE', statusBeforeDeletion: null, restorableUntil: null, lastStateChangeAt: ctx.now,
     });
+    await tx.crls.rescheduleCa(arn, ctx.now); // CRLs stopped while it was DELETED
   });
+  ctx.svc.crl.poke();
   return {};
 };

@@ -28,6 +28,9 @@ export const updateCertificateAuthority: Handler<'UpdateCertificateAuthority'> =
     }
     if (revocation !== undefined) patch.revocation = revocation ? JSON.stringify(revocation) : null;
     await tx.cas.update(arn, patch);
+    // A changed CRL configuration (location, type, validity) is published at once (REVOCATION.md §2.3).
+    if (revocation?.CrlConfiguration?.Enabled && patch.revocation !== ca.revocation) await tx.crls.rescheduleCa(arn, ctx.now);
   });
+  ctx.svc.crl.poke();
   return {};
 };

@@ -60,6 +60,8 @@ export interface CertificateRecord {
   selfIssued: boolean;
   revokedAt: number | null;
   revocationReason: string | null;
+  /** PARTITIONED CRLs: the partition whose CRL lists this certificate (null = the CA's complete CRL). */
+  crlPartition?: string | null | undefined;
 }
 
 export interface CertificateRepository {
@@ -70,6 +72,81 @@ export interface CertificateRepository {
   markFailed(caArn: string, serial: string, reason: string): Promise<void>;
   /** PENDING certificates (signing was interrupted by a restart) in acceptance order, after an opaque cursor (start with 0). */
   pending(after: number, limit: number): Promise<{ rows: CertificateRecord[]; next: number }>;
+  /** Marks an ISSUED certificate revoked; false when it was not ISSUED or already revoked. */
+  revoke(caArn: string, serial: string, at: number, reason: string): Promise<boolean>;
+  /**
+   * The revoked certificates a CRL lists, in ascending serial order: those of the CA (of one partition when
+   * `partition` is given) whose notAfter is after `listedAfter`. Streams: safe for millions of rows.
+   */
+  revoked(caArn: string, partition: string | null, listedAfter: number): AsyncIterable<RevokedEntry>;
+  /** The earliest notAfter after `after` among the CA's (partition's) revoked certificates, or null. */
+  nextRevokedExpiry(caArn: string, partition: string | null, after: number): Promise<number | null>;
+  /** Every ISSUED certificate of the CA in (issuedAt, serial) order, for audit reports. Streams. */
+  issued(caArn: string): AsyncIterable<CertificateRecord>;
+}
+
+export interface RevokedEntry { serial: string; revokedAt: number; reason: string }
+
+/** One CRL's bookkeeping: its schedule, the last number used and where it went. `partition` '' = the complete CRL. */
+export interface CrlState {
+  caArn: string;
+  partition: string;
+  /** When it should next be generated (epoch ms); null = nothing scheduled. */
+  dueAt: number | null;
+  /** The last CRL number handed out (0 = none yet). */
+  crlNumber: number;
+  thisUpdate: number | null;
+  nextUpdate: number | null;
+  bucket: string | null;
+  objectKey: string | null;
+  revokedCount: number;
+  failures: number;
+  lastError: string | null;
+}
+
+export interface CrlStateRepository {
+  get(caArn: string, partition: string): Promise<CrlState | undefined>;
+  forCa(caArn: string): Promise<CrlState[]>;
+  /** CRLs due at or before `now`, earliest first. */
+  due(now: number, limit: number): Promise<CrlState[]>;
+  /** The earliest due time of any CRL, or null. */
+  nextDue(): Promise<number | null>;
+  /** Schedules generation at `at` unless it is already due sooner; creates the bookkeeping row when missing. */
+  scheduleBy(caArn: string, partition: string, at: number): Promise<void>;
+  /** Creates the bookkeeping row due at `at` unless it exists (the first certificate pointing to a CRL schedules it). */
+  ensure(caArn: string, partition: string, at: number): Promise<void>;
+  /** Makes every CRL of the CA due at `at` (configuration changed, CA restored). */
+  rescheduleCa(caArn: string, at: number): Promise<void>;
+  /** Nothing more to generate (CA no longer publishes). */
+  unschedule(caArn: string, partition: string): Promise<void>;
+  /** Claims the next CRL number (strictly above the last) for a CRL generated at `at`; returns it. */
+  claimNumber(caArn: string, partition: string, at: number): Promise<number>;
+  /** Records a published CRL and when the next one is due. */
+  published(s: Pick<CrlState, 'caArn' | 'partition' | 'crlNumber' | 'thisUpdate' | 'nextUpdate' | 'dueAt' | 'bucket' | 'objectKey' | 'revokedCount'>): Promise<void>;
+  /** Records a failed generation or publication and when to retry. */
+  failed(caArn: string, partition: string, retryAt: number | null, error: string): Promise<void>;
+}
+
+export type AuditReportStatus = 'CREATING' | 'SUCCESS' | 'FAILED';
+export interface AuditReportRecord {
+  id: string;
+  caArn: string;
+  bucket: string;
+  s3Key: string;
+  format: 'JSON' | 'CSV';
+  status: AuditReportStatus;
+  createdAt: number;
+  failureReason: string | null;
+}
+
+export interface AuditReportRepository {
+  get(caArn: string, id: string): Promise<AuditReportRecord | undefined>;
+  /** The CA's most recent report, or undefined. */
+  latest(caArn: string): Promise<AuditReportRecord | undefined>;
+  insert(r: AuditReportRecord): Promise<void>;
+  finish(id: string, status: 'SUCCESS' | 'FAILED', failureReason: string | null): Promise<void>;
+  /** Reports still CREATING (their writing was interrupted by a restart). */
+  creating(): Promise<AuditReportRecord[]>;
 }
 
 export interface TagRecord { key: string; value: string | null }
@@ -114,6 +191,8 @@ export interface Repositories {
   certificates: CertificateRepository;
   tags: TagRepository;
   idempotency: IdempotencyRepository;
+  crls: CrlStateRepository;
+  auditReports: AuditReportRepository;
 }
 
 export interface Store {

@@ -88,4 +88,49 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TRIGGER ca_version_delete AFTER DELETE ON certificate_authorities BEGIN UPDATE ca_version SET v = v + 1 WHERE id = 1; END;
     `,
   },
+  {
+    // Revocation: which revoked certificates a CRL lists (by CA, ordered by serial), each CRL's schedule and last
+    // number, audit reports. crl_partition is the partition id of a PARTITIONED CA's certificate (NULL = the complete
+    // CRL). crl_state.partition is '' for the complete CRL.
+    version: 3,
+    sql: `
+      ALTER TABLE certificates ADD COLUMN crl_partition TEXT;
+      CREATE INDEX certificates_revoked ON certificates (ca_arn, crl_partition, length(serial), serial) WHERE revoked_at IS NOT NULL;
+      CREATE INDEX certificates_revoked_all ON certificates (ca_arn, length(serial), serial) WHERE revoked_at IS NOT NULL;
+      CREATE INDEX certificates_by_issue ON certificates (ca_arn, issued_at, serial);
+      CREATE TABLE crl_state (
+        ca_arn TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        due_at INTEGER,
+        crl_number INTEGER NOT NULL DEFAULT 0,
+        this_update INTEGER,
+        next_update INTEGER,
+        bucket TEXT,
+        object_key TEXT,
+        revoked_count INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        PRIMARY KEY (ca_arn, partition)
+      );
+      CREATE INDEX crl_due ON crl_state (due_at) WHERE due_at IS NOT NULL;
+      CREATE TABLE crl_partitions (
+        ca_arn TEXT NOT NULL,
+        id TEXT NOT NULL,
+        issued INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (ca_arn, id)
+      );
+      CREATE TABLE audit_reports (
+        id TEXT PRIMARY KEY,
+        ca_arn TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        s3_key TEXT NOT NULL,
+        format TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        failure_reason TEXT
+      );
+      CREATE INDEX audit_reports_by_ca ON audit_reports (ca_arn, created_at);
+    `,
+  },
 ];

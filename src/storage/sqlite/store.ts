@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import type {
-  CaRecord, CaRepository, CertificateRecord, CertificateRepository, IdempotencyRepository, Repositories, Store, StoredStatus, TagRecord, TagRepository,
+  AuditReportRecord, AuditReportRepository, CaRecord, CaRepository, CertificateRecord, CertificateRepository, CrlState, CrlStateRepository,
+  IdempotencyRepository, Repositories, RevokedEntry, Store, StoredStatus, TagRecord, TagRepository,
 } from '../../ports/store.ts';
 import { syncDirectory } from '../durable-file.ts';
 import { MIGRATIONS } from './schema.ts';
@@ -297,6 +298,9 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         st('DELETE FROM tags WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificates WHERE ca_arn = ?').run(arn);
         st('DELETE FROM ca_counters WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM crl_state WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM crl_partitions WHERE ca_arn = ?').run(arn);
+        st('DELETE FROM audit_reports WHERE ca_arn = ?').run(arn);
         st('DELETE FROM certificate_authorities WHERE arn = ?').run(arn);
       },
       async list(account, region, after, limit) {
@@ -371,8 +375,116 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         const rows = st(`SELECT * FROM certificates WHERE status = 'PENDING' AND id > ? ORDER BY id LIMIT ?`).all(after, limit) as Row[];
         return { rows: rows.map((r) => toCert(r)!), next: rows.length ? Number(rows[rows.length - 1]!.id) : after };
       },
+      async revoke(caArn, serial, at, reason) {
+        return st(`UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'ISSUED' AND revoked_at IS NULL`)
+          .run(at, reason, caArn, serial).changes === 1;
+      },
+      revoked(caArn, partition, listedAfter) {
+        // Own statement per iteration: a cached one would be reset by a second, concurrent iteration.
+        const q = partition === null
+          ? db.prepare(`SELECT serial, revoked_at, revocation_reason FROM certificates INDEXED BY certificates_revoked_all
+                        WHERE ca_arn = ? AND revoked_at IS NOT NULL AND not_after > ? ORDER BY length(serial), serial`)
+          : db.prepare(`SELECT serial, revoked_at, revocation_reason FROM certificates INDEXED BY certificates_revoked
+                        WHERE ca_arn = ? AND crl_partition = ? AND revoked_at IS NOT NULL AND not_after > ? ORDER BY length(serial), serial`);
+        const args = partition === null ? [caArn, listedAfter] : [caArn, partition, listedAfter];
+        return batched(q, args, (r): RevokedEntry => ({ serial: String(r.serial), revokedAt: Number(r.revoked_at), reason: String(r.revocation_reason) }));
+      },
+      async nextRevokedExpiry(caArn, partition, after) {
+        const r = (partition === null
+          ? st('SELECT MIN(not_after) AS t FROM certificates WHERE ca_arn = ? AND revoked_at IS NOT NULL AND not_after > ?').get(caArn, after)
+          : st('SELECT MIN(not_after) AS t FROM certificates WHERE ca_arn = ? AND crl_partition = ? AND revoked_at IS NOT NULL AND not_after > ?').get(caArn, partition, after)) as Row;
+        return r.t === null ? null : Number(r.t);
+      },
+      issued(caArn) {
+        const q = db.prepare(`SELECT * FROM certificates WHERE ca_arn = ? AND status = 'ISSUED' ORDER BY issued_at, length(serial), serial`);
+        return batched(q, [caArn], (r) => toCert(r)!);
+      },
     };
-    return { cas, certificates, tags, idempotency };
+    const crls: CrlStateRepository = {
+      async get(caArn, partition) { return toCrlState(st('SELECT * FROM crl_state WHERE ca_arn = ? AND partition = ?').get(caArn, partition) as Row | undefined); },
+      async forCa(caArn) { return (st('SELECT * FROM crl_state WHERE ca_arn = ? ORDER BY partition').all(caArn) as Row[]).map((r) => toCrlState(r)!); },
+      async due(now, limit) {
+        return (st('SELECT * FROM crl_state WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]).map((r) => toCrlState(r)!);
+      },
+      async nextDue() {
+        const r = st('SELECT MIN(due_at) AS t FROM crl_state WHERE due_at IS NOT NULL').get() as Row;
+        return r.t === null ? null : Number(r.t);
+      },
+      async scheduleBy(caArn, partition, at) {
+        st(`INSERT INTO crl_state (ca_arn, partition, due_at) VALUES (?, ?, ?)
+            ON CONFLICT (ca_arn, partition) DO UPDATE SET due_at = MIN(COALESCE(due_at, excluded.due_at), excluded.due_at)`).run(caArn, partition, at);
+      },
+      async ensure(caArn, partition, at) {
+        st('INSERT INTO crl_state (ca_arn, partition, due_at) VALUES (?, ?, ?) ON CONFLICT (ca_arn, partition) DO NOTHING').run(caArn, partition, at);
+      },
+      async rescheduleCa(caArn, at) { st('UPDATE crl_state SET due_at = ? WHERE ca_arn = ?').run(at, caArn); },
+      async unschedule(caArn, partition) { st('UPDATE crl_state SET due_at = NULL WHERE ca_arn = ? AND partition = ?').run(caArn, partition); },
+      async claimNumber(caArn, partition, at) {
+        const r = st(`INSERT INTO crl_state (ca_arn, partition, crl_number) VALUES (?, ?, ?)
+                      ON CONFLICT (ca_arn, partition) DO UPDATE SET crl_number = MAX(crl_number + 1, excluded.crl_number) RETURNING crl_number`)
+          .get(caArn, partition, at) as Row;
+        return Number(r.crl_number);
+      },
+      async published(s) {
+        st(`UPDATE crl_state SET crl_number = ?, this_update = ?, next_update = ?, due_at = ?, bucket = ?, object_key = ?, revoked_count = ?,
+            failures = 0, last_error = NULL WHERE ca_arn = ? AND partition = ?`)
+          .run(s.crlNumber, s.thisUpdate, s.nextUpdate, s.dueAt, s.bucket, s.objectKey, s.revokedCount, s.caArn, s.partition);
+      },
+      async failed(caArn, partition, retryAt, error) {
+        st('UPDATE crl_state SET due_at = ?, failures = failures + 1, last_error = ? WHERE ca_arn = ? AND partition = ?').run(retryAt, error, caArn, partition);
+      },
+    };
+    const auditReports: AuditReportRepository = {
+      async get(caArn, id) { return toAudit(st('SELECT * FROM audit_reports WHERE ca_arn = ? AND id = ?').get(caArn, id) as Row | undefined); },
+      async latest(caArn) { return toAudit(st('SELECT * FROM audit_reports WHERE ca_arn = ? ORDER BY created_at DESC LIMIT 1').get(caArn) as Row | undefined); },
+      async insert(r) {
+        st('INSERT INTO audit_reports (id, ca_arn, bucket, s3_key, format, status, created_at, failure_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(r.id, r.caArn, r.bucket, r.s3Key, r.format, r.status, r.createdAt, r.failureReason);
+      },
+      async finish(id, status, failureReason) {
+        st(`UPDATE audit_reports SET status = ?, failure_reason = ? WHERE id = ? AND status = 'CREATING'`).run(status, failureReason, id);
+      },
+      async creating() { return (st(`SELECT * FROM audit_reports WHERE status = 'CREATING' ORDER BY created_at`).all() as Row[]).map((r) => toAudit(r)!); },
+    };
+    return { cas, certificates, tags, idempotency, crls, auditReports };
+}
+
+/**
+ * Streams a query's rows, 1,000 per step of the event loop, so that a million-row CRL or audit report does not
+ * stall other requests. The read connection sees one consistent snapshot for the whole iteration.
+ */
+async function* batched<T>(q: StatementSync, args: unknown[], map: (r: Row) => T): AsyncGenerator<T> {
+  const it = q.iterate(...(args as never[]));
+  try {
+    for (;;) {
+      for (let i = 0; i < 1000; i++) {
+        const n = it.next();
+        if (n.done) return;
+        yield map(n.value as Row);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    it.return?.();
+  }
+}
+
+function toCrlState(r: Row | undefined): CrlState | undefined {
+  if (!r) return undefined;
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return {
+    caArn: String(r.ca_arn), partition: String(r.partition), dueAt: num(r.due_at), crlNumber: Number(r.crl_number), thisUpdate: num(r.this_update),
+    nextUpdate: num(r.next_update), bucket: (r.bucket as string | null) ?? null, objectKey: (r.object_key as string | null) ?? null,
+    revokedCount: Number(r.revoked_count), failures: Number(r.failures), lastError: (r.last_error as string | null) ?? null,
+  };
+}
+
+function toAudit(r: Row | undefined): AuditReportRecord | undefined {
+  if (!r) return undefined;
+  return {
+    id: String(r.id), caArn: String(r.ca_arn), bucket: String(r.bucket), s3Key: String(r.s3_key), format: r.format as AuditReportRecord['format'],
+    status: r.status as AuditReportRecord['status'], createdAt: Number(r.created_at), failureReason: (r.failure_reason as string | null) ?? null,
+  };
 }
 
 function toCert(r: Row | undefined): CertificateRecord | undefined {
@@ -383,5 +495,6 @@ function toCert(r: Row | undefined): CertificateRecord | undefined {
     templateArn: String(r.template_arn), notBefore: Number(r.not_before), notAfter: Number(r.not_after), issuedAt: Number(r.issued_at),
     requestedBy: String(r.requested_by), selfIssued: Number(r.self_issued) === 1,
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at), revocationReason: (r.revocation_reason as string | null) ?? null,
+    crlPartition: (r.crl_partition as string | null | undefined) ?? null,
   };
 }

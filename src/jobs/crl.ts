@@ -1,0 +1,160 @@
+// CRL generation and publication (REVOCATION.md §2.3): one timer armed for the earliest due CRL; each CRL is
+// numbered (durably, before it leaves), encoded, signed by the CA key, kept locally for HTTP and published.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { caKeyRef, visibleStatus } from '../domain/authority.ts';
+import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
+import type { KeyStore } from '../ports/keys.ts';
+import type { ObjectAcl, Publisher } from '../ports/publisher.ts';
+import type { CaRecord, CrlState, Store } from '../ports/store.ts';
+import type { Logger } from '../protocol/log.ts';
+import { DirectoryPublisher } from '../publish/directory.ts';
+import type { SigningAlgorithm } from '../x509/algorithms.ts';
+import { CrlChanged, encodeCrl, encodeCrlTbs } from '../x509/crl.ts';
+import type { TaskRunner } from './runner.ts';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface CrlDeps {
+  store: Store;
+  keys: KeyStore;
+  publisher: Publisher;
+  log: Logger;
+  runner: TaskRunner;
+  now(): number;
+  urls: RevocationUrlSettings;
+  /** Local copies served over HTTP live under this directory. */
+  servedDir: string;
+  /** Wait after a revocation before the CRL is regenerated, so revocations close together share one CRL. */
+  debounceMs: number;
+  /** Wait before a failed generation or publication is tried again. */
+  retryMs: number;
+}
+
+export interface GeneratedCrl { crlNumber: number; thisUpdate: number; nextUpdate: number; revoked: number; der: Uint8Array }
+
+export class CrlService {
+  private readonly d: CrlDeps;
+  private readonly served: DirectoryPublisher;
+  private timer: NodeJS.Timeout | null = null;
+  private armedFor = Infinity;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(d: CrlDeps) {
+    this.d = d;
+    this.served = new DirectoryPublisher(d.servedDir);
+  }
+
+  get debounceMs(): number { return this.d.debounceMs; }
+
+  /** Arms the timer for the earliest due CRL (call after anything that schedules one). */
+  poke(): void {
+    if (this.stopped) return;
+    void this.d.store.read.crls.nextDue().then((t) => { if (t !== null) this.arm(t); }, (e: unknown) => this.d.log.error('crl schedule', { error: e }));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The last CRL generated for a CA id or partition id, as served over HTTP; undefined when there is none. */
+  async servedCrl(id: string): Promise<Uint8Array | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    try { return await readFile(join(this.d.servedDir, 'crl', `${id}.crl`)); } catch { return undefined; }
+  }
+
+  private arm(at: number): void {
+    if (this.stopped || at >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = at;
+    // Timers are capped so that a long wait re-reads the schedule (another instance may share the database).
+    const wait = Math.min(Math.max(0, at - this.d.now()), 60_000);
+    this.timer = setTimeout(() => { this.timer = null; this.armedFor = Infinity; this.runDue(); }, wait);
+    this.timer.unref();
+  }
+
+  /** Generates every due CRL, one at a time; a request while running runs again afterwards. */
+  runDue(): Promise<void> {
+    if (this.running) { this.again = true; return this.running; }
+    this.running = this.d.runner.run('crl', async () => {
+      do {
+        this.again = false;
+        for (;;) {
+          const due = await this.d.store.read.crls.due(this.d.now(), 16);
+          if (due.length === 0 || this.stopped) break;
+          for (const s of due) await this.generateAndPublish(s);
+        }
+      } while (this.again && !this.stopped);
+    }).finally(() => { this.running = null; this.poke(); });
+    return this.running;
+  }
+
+  /** Generates, stores and publishes one CRL; failures are recorded and retried after `retryMs`. */
+  private async generateAndPublish(s: CrlState): Promise<void> {
+    const { store, log } = this.d;
+    const ca = await store.read.cas.get(s.caArn);
+    const rc = ca?.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+    const crl = rc?.CrlConfiguration;
+    const status = ca ? visibleStatus(ca, this.d.now()) : 'DELETED';
+    if (!ca || !crl?.Enabled || (status !== 'ACTIVE' && status !== 'DISABLED')) {
+      await store.transaction((tx) => tx.crls.unschedule(s.caArn, s.partition));
+      return;
+    }
+    try {
+      const g = await this.generate(ca, s);
+      const id = s.partition || ca.id;
+      const key = crlObjectKey(crl, id);
+      await this.served.put({ bucket: 'crl', key: `${id}.crl`, body: g.der, contentType: 'application/pkix-crl' });
+      await this.d.publisher.put({ bucket: crl.S3BucketName!, key, body: g.der, contentType: 'application/pkix-crl', acl: (crl.S3ObjectAcl ?? 'PUBLIC_READ') as ObjectAcl });
+      const expiry = await store.read.certificates.nextRevokedExpiry(ca.arn, s.partition || null, g.thisUpdate);
+      // Regenerate at the midpoint of the validity window, and once a listed certificate has expired (plus the
+      // hour thisUpdate is backdated), so that it appears in exactly one CRL after its expiry and then drops off.
+      let dueAt = g.thisUpdate + HOUR + (g.nextUpdate - g.thisUpdate - HOUR) / 2;
+      if (expiry !== null) dueAt = Math.min(dueAt, expiry + HOUR + 1000);
+      await store.transaction((tx) => tx.crls.published({
+        caArn: ca.arn, partition: s.partition, crlNumber: g.crlNumber, thisUpdate: g.thisUpdate, nextUpdate: g.nextUpdate,
+        dueAt: Math.floor(dueAt), bucket: crl.S3BucketName!, objectKey: key, revokedCount: g.revoked,
+      }));
+      log.info('crl published', { ca: ca.arn, partition: s.partition || undefined, crlNumber: g.crlNumber, revoked: g.revoked, bytes: g.der.length, bucket: crl.S3BucketName, key });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log.warn('crl generation or publication failed; will retry', { ca: ca.arn, partition: s.partition || undefined, error: message, retryInMs: this.d.retryMs });
+      await store.transaction((tx) => tx.crls.failed(ca.arn, s.partition, this.d.now() + this.d.retryMs, message));
+    }
+  }
+
+  /** Builds and signs the CRL for a CA (or one partition) now; its number is claimed durably first. */
+  async generate(ca: CaRecord, s: Pick<CrlState, 'partition' | 'thisUpdate'>): Promise<GeneratedCrl> {
+    const rc = JSON.parse(ca.revocation ?? '{}') as RevocationConfigurationInput;
+    const crl = rc.CrlConfiguration!;
+    const key = caKeyRef(ca);
+    if (!key || !ca.caSubjectDer || !ca.caSki) throw new Error(`CA ${ca.arn} has no installed certificate to issue CRLs under`);
+    const alg = (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm;
+    const t = this.d.now();
+    const crlNumber = await this.d.store.transaction((tx) => tx.crls.claimNumber(ca.arn, s.partition, t));
+    const thisUpdate = Math.floor(t / 1000) * 1000 - HOUR;
+    const nextUpdate = Math.floor(t / 1000) * 1000 + (crl.ExpirationInDays ?? 7) * DAY;
+    const listedAfter = s.thisUpdate ?? thisUpdate;
+    const partition = s.partition || null;
+    const idp = partition ? cdpUri(rc, partition, ca.region, this.d.urls) ?? undefined : undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { tbs, count } = await encodeCrlTbs(
+          { signingAlgorithm: alg, issuerDer: ca.caSubjectDer, thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate), authorityKeyId: ca.caSki, crlNumber, issuingDistributionPointUri: idp },
+          () => this.d.store.read.certificates.revoked(ca.arn, partition, listedAfter),
+        );
+        const signer = await this.d.keys.signer(key);
+        const der = encodeCrl(tbs, alg, await signer.sign(alg, tbs));
+        return { crlNumber, thisUpdate, nextUpdate, revoked: count, der };
+      } catch (e) {
+        if (!(e instanceof CrlChanged) || attempt >= 5) throw e;
+      }
+    }
+  }
+}

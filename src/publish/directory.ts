@@ -1,0 +1,51 @@
+// The default Publisher: each bucket is a directory under one root; objects are files written atomically
+// (temporary file, fsync, rename, directory fsync), so a reader never sees half an object.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { objectLocation, type PublishedObject, type Publisher } from '../ports/publisher.ts';
+import { syncDirectory } from '../storage/durable-file.ts';
+
+export class DirectoryPublisher implements Publisher {
+  readonly root: string;
+  readonly description: string;
+  constructor(root: string) {
+    this.root = root;
+    this.description = `directory ${root}`;
+  }
+
+  /** The file an object lands in. */
+  pathOf(bucketName: string, key: string): string {
+    const loc = objectLocation(bucketName, key);
+    return join(this.root, loc.bucket, ...loc.key.split('/'));
+  }
+
+  async put(o: PublishedObject): Promise<void> {
+    const path = this.pathOf(o.bucket, o.key);
+    const dir = dirname(path);
+    await mkdir(dir, { recursive: true });
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      if (o.body instanceof Uint8Array) {
+        const fh = await open(tmp, 'wx', 0o644);
+        try { await fh.writeFile(o.body); await fh.datasync(); } finally { await fh.close(); }
+      } else {
+        const out = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
+        for await (const chunk of o.body) {
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+        out.end();
+        await once(out, 'finish');
+        const fh = await open(tmp, 'r+');
+        try { await fh.datasync(); } finally { await fh.close(); }
+      }
+      await rename(tmp, path);
+      syncDirectory(dir);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,306 @@
+// Revocation end to end through the AWS SDK v3: RevokeCertificate and its errors, the CRL fetched from the URL in
+// the certificate, checked by openssl (signature, fields, reasons, verify -crl_check), and the copy in the bucket.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
+  IssueCertificateCommand, RevokeCertificateCommand, UpdateCertificateAuthorityCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
+} from '@aws-sdk/client-acm-pca';
+import { opensslCsr, opensslText } from './helpers/certs.ts';
+import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
+
+let server: TestServer;
+let pca: ACMPCAClient;
+const enc = new TextEncoder();
+const T = (name: string) => `arn:aws:acm-pca:::template/${name}/V1`;
+const dir = tempDir('openpca-revocation-');
+const BUCKET = 'revocation-test-bucket';
+
+before(async () => {
+  server = await startTestServer({ env: { OPENPCA_CRL_DEBOUNCE_MS: '300', OPENPCA_BUCKETS_DIR: join(dir, 'buckets') } });
+  pca = sdkClient(server);
+});
+after(async () => { pca?.destroy(); await server?.stop(); });
+
+async function rejects(p: Promise<unknown>, name: string, message?: RegExp) {
+  await assert.rejects(p, (e: Error) => { assert.equal(e.name, name, e.message); if (message) assert.match(e.message, message); return true; });
+}
+
+async function activeRoot(cn: string, revocation: Record<string, unknown> | undefined, key = 'EC_prime256v1', sig = 'SHA256WITHECDSA'): Promise<{ arn: string; pem: string }> {
+  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
+    CertificateAuthorityType: 'ROOT',
+    CertificateAuthorityConfiguration: { KeyAlgorithm: key as never, SigningAlgorithm: sig as never, Subject: { CommonName: cn, Organization: 'OpenPCA Revocation' } },
+    ...(revocation ? { RevocationConfiguration: revocation } : {}),
+  }))).CertificateAuthorityArn!;
+  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
+  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
+  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig as never, TemplateArn: T('RootCACertificate'), Validity: { Type: 'YEARS', Value: 5 },
+  }));
+  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
+  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
+  return { arn, pem };
+}
+
+async function issueLeaf(caArn: string, cn: string, sig = 'SHA256WITHECDSA', validity = { Type: 'DAYS', Value: 30 }): Promise<{ arn: string; pem: string; serial: string }> {
+  const { csrPem } = opensslCsr(`/CN=${cn}`);
+  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: caArn, Csr: enc.encode(csrPem), SigningAlgorithm: sig as never, TemplateArn: T('EndEntityCertificate'), Validity: validity as never,
+  }));
+  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn }))).Certificate!;
+  return { arn: CertificateArn!, pem, serial: CertificateArn!.split('/').pop()! };
+}
+
+function cdpOf(pem: string): string {
+  const m = /X509v3 CRL Distribution Points:\s+Full Name:\s+URI:(\S+)/.exec(opensslText(pem));
+  assert.ok(m, 'the certificate has a CRL distribution point');
+  return m[1]!;
+}
+
+async function fetchCrl(url: string): Promise<{ status: number; der: Buffer; type: string | null }> {
+  const r = await fetch(url);
+  return { status: r.status, der: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') };
+}
+
+/** Waits until the CRL at `url` exists and satisfies `ok` (the CRL is generated in the background). */
+async function waitForCrl(url: string, ok: (text: string) => boolean = () => true, ms = 15_000): Promise<{ der: Buffer; text: string }> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await fetchCrl(url);
+    if (r.status === 200) {
+      const text = crlText(r.der);
+      if (ok(text)) return { der: r.der, text };
+    }
+    if (Date.now() > end) throw new Error(`no matching CRL at ${url} after ${ms} ms (last status ${r.status})`);
+    await sleep(100);
+  }
+}
+
+function crlText(der: Buffer): string {
+  return execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: der, encoding: 'utf8' });
+}
+
+function crlNumber(text: string): number {
+  return Number(/X509v3 CRL Number:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+/** openssl verify -crl_check with the CRL; returns openssl's output and whether it said OK. */
+function verifyWithCrl(leafPem: string, rootPem: string, crlDer: Buffer, extra: string[] = []): { ok: boolean; out: string } {
+  const d = tempDir('openpca-crlcheck-');
+  writeFileSync(join(d, 'root.pem'), rootPem);
+  writeFileSync(join(d, 'leaf.pem'), leafPem);
+  writeFileSync(join(d, 'crl.der'), crlDer);
+  execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(d, 'crl.der'), '-out', join(d, 'crl.pem')]);
+  const r = spawnSync('openssl', ['verify', '-x509_strict', '-crl_check', '-CRLfile', join(d, 'crl.pem'), '-CAfile', join(d, 'root.pem'), ...extra, join(d, 'leaf.pem')], { encoding: 'utf8' });
+  return { ok: r.status === 0 && /: OK\s*$/.test(r.stdout), out: r.stdout + r.stderr };
+}
+
+const serialColons = (hex: string) => hex.match(/../g)!.join(':');
+
+describe('RevokeCertificate and the complete CRL (P-256 CA)', () => {
+  let root: { arn: string; pem: string };
+  let leaves: Array<{ arn: string; pem: string; serial: string }>;
+  let url: string;
+  let firstNumber: number;
+
+  before(async () => {
+    root = await activeRoot('Revocation Root EC', { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 7 } });
+    leaves = [];
+    for (let i = 0; i < 4; i++) leaves.push(await issueLeaf(root.arn, `leaf${i}.example.com`));
+    url = cdpOf(leaves[0]!.pem);
+  });
+
+  test('the certificate points to this server, and the first CRL appears there after the first issuance: signed by the CA, nothing revoked', async () => {
+    const id = root.arn.split('/').pop();
+    assert.equal(url, `${server.url}/crl/${id}.crl`);
+    const { der, text } = await waitForCrl(url);
+    const d = tempDir('openpca-crl-');
+    writeFileSync(join(d, 'root.pem'), root.pem);
+    const v = spawnSync('openssl', ['crl', '-inform', 'DER', '-noout', '-CAfile', join(d, 'root.pem')], { input: der, encoding: 'utf8' });
+    assert.match(v.stdout + v.stderr, /verify OK/);
+    assert.match(text, /Version 2 \(0x1\)/);
+    assert.match(text, /Issuer: O = OpenPCA Revocation, CN = Revocation Root EC\n/);
+    assert.match(text, /No Revoked Certificates/);
+    assert.match(text, /X509v3 Authority Key Identifier:/);
+    firstNumber = crlNumber(text);
+    assert.ok(firstNumber > Date.now() - 60_000 && firstNumber <= Date.now(), `CRL number ${firstNumber} is the generation time in ms`);
+    const last = new Date(/Last Update: (.+)/.exec(text)![1]!).getTime();
+    const next = new Date(/Next Update: (.+)/.exec(text)![1]!).getTime();
+    assert.equal(next - last, 7 * 86_400_000 + 3_600_000, 'nextUpdate − thisUpdate = ExpirationInDays + the hour thisUpdate is backdated');
+    assert.ok(Math.abs(last - (firstNumber - 3_600_000)) < 1000, 'thisUpdate = generation time − 1 h');
+    for (const l of leaves) assert.ok(verifyWithCrl(l.pem, root.pem, der).ok);
+  });
+
+  test('revoking: ARN-form serial, then openssl-form (upper case, colons); the next CRL lists both with their reasons, and only them', async () => {
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[0]!.serial, RevocationReason: 'KEY_COMPROMISE' }));
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: serialColons(leaves[1]!.serial).toUpperCase(), RevocationReason: 'UNSPECIFIED' }));
+    const { der, text } = await waitForCrl(url, (t) => crlNumber(t) > firstNumber);
+    assert.match(text, new RegExp(`Serial Number: ${leaves[0]!.serial.toUpperCase()}\\s+Revocation Date: [^\\n]+\\n\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`));
+    assert.match(text, new RegExp(`Serial Number: ${leaves[1]!.serial.toUpperCase()}\\s+Revocation Date: [^\\n]+\\n(?!\\s+CRL entry extensions)`), 'UNSPECIFIED has no reasonCode entry extension');
+    assert.equal(text.match(/Serial Number:/g)?.length, 2);
+    const v0 = verifyWithCrl(leaves[0]!.pem, root.pem, der);
+    assert.equal(v0.ok, false);
+    assert.match(v0.out, /error 23 at 0 depth lookup: certificate revoked/);
+    assert.equal(verifyWithCrl(leaves[1]!.pem, root.pem, der).ok, false);
+    assert.ok(verifyWithCrl(leaves[2]!.pem, root.pem, der).ok, 'a certificate that was not revoked still verifies');
+    // The copy in the bucket (the default Publisher: one directory per bucket) is the same CRL.
+    const published = readFileSync(join(dir, 'buckets', BUCKET, 'crl', `${root.arn.split('/').pop()}.crl`));
+    assert.ok(published.equals(der) || crlNumber(crlText(published)) >= crlNumber(text));
+  });
+
+  test('revocations close together share one CRL (coalesced), not one CRL each', async () => {
+    const before = crlNumber((await waitForCrl(url)).text);
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[2]!.serial, RevocationReason: 'SUPERSEDED' }));
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[3]!.serial, RevocationReason: 'A_A_COMPROMISE' }));
+    const { text } = await waitForCrl(url, (t) => crlNumber(t) > before);
+    assert.equal(text.match(/Serial Number:/g)?.length, 4, 'both revocations are in the first CRL generated after them');
+    assert.match(text, /Superseded/);
+    assert.match(text, /AA Compromise/);
+  });
+
+  test('errors: revoking twice, unknown serial, malformed serials, the CA\'s own root certificate', async () => {
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[0]!.serial, RevocationReason: 'SUPERSEDED' })),
+      'RequestAlreadyProcessedException', /already revoked .*KEY_COMPROMISE/);
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: '0123456789abcdef0123456789abcdef', RevocationReason: 'SUPERSEDED' })),
+      'ResourceNotFoundException', /has not issued a certificate with serial/);
+    for (const bad of ['xyz', 'ab::cd', '00', `${'1'.repeat(41)}`]) {
+      await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: bad, RevocationReason: 'SUPERSEDED' })), 'InvalidRequestException');
+    }
+    const rootSerial = execFileSync('openssl', ['x509', '-noout', '-serial'], { input: root.pem, encoding: 'utf8' }).trim().split('=')[1]!;
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: rootSerial, RevocationReason: 'SUPERSEDED' })),
+      'InvalidRequestException', /own self-signed root/);
+  });
+
+  test('a DISABLED CA can still revoke, and its CRL keeps being published', async () => {
+    const leaf = await issueLeaf(root.arn, 'disabled.example.com');
+    const before = crlNumber((await waitForCrl(url)).text);
+    await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, Status: 'DISABLED' }));
+    try {
+      await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'CESSATION_OF_OPERATION' }));
+      const { text } = await waitForCrl(url, (t) => crlNumber(t) > before);
+      assert.match(text, new RegExp(`Serial Number: ${leaf.serial.toUpperCase()}`));
+      assert.match(text, /Cessation Of Operation/);
+    } finally {
+      await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, Status: 'ACTIVE' }));
+    }
+  });
+});
+
+describe('RevokeCertificate without CRLs, and CA states', () => {
+  test('a CA without a revocation configuration revokes (visible later in audit reports) and publishes nothing', async () => {
+    const root = await activeRoot('No CRL Root', undefined);
+    const leaf = await issueLeaf(root.arn, 'nocrl.example.com');
+    assert.doesNotMatch(opensslText(leaf.pem), /CRL Distribution Points/);
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'PRIVILEGE_WITHDRAWN' }));
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'PRIVILEGE_WITHDRAWN' })), 'RequestAlreadyProcessedException');
+    const r = await fetchCrl(`${server.url}/crl/${root.arn.split('/').pop()}.crl`);
+    assert.equal(r.status, 404);
+  });
+
+  test('a CA waiting for its certificate (PENDING_CERTIFICATE) cannot revoke: InvalidStateException', async () => {
+    const arn = (await pca.send(new CreateCertificateAuthorityCommand({
+      CertificateAuthorityType: 'ROOT',
+      CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'Pending Root' } },
+    }))).CertificateAuthorityArn!;
+    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: arn, CertificateSerial: '0a0b', RevocationReason: 'KEY_COMPROMISE' })),
+      'InvalidStateException', /PENDING_CERTIFICATE/);
+  });
+
+  test('CRLs of an RSA CA verify too, and enabling CRLs later publishes at once to the new location', async () => {
+    const root = await activeRoot('Revocation Root RSA', undefined, 'RSA_2048', 'SHA256WITHRSA');
+    await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CustomPath: 'pki/crls', ExpirationInDays: 2 } as never } }));
+    const leaf = await issueLeaf(root.arn, 'rsa-leaf.example.com', 'SHA256WITHRSA');
+    const url2 = cdpOf(leaf.pem);
+    assert.equal(url2, `${server.url}/pki/crls/${root.arn.split('/').pop()}.crl`);
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'AFFILIATION_CHANGED' }));
+    const { der, text } = await waitForCrl(url2, (t) => /Affiliation Changed/.test(t));
+    assert.match(text, /Signature Algorithm: sha256WithRSAEncryption/);
+    const v = verifyWithCrl(leaf.pem, root.pem, der);
+    assert.match(v.out, /certificate revoked/);
+    assert.ok(existsSync(join(dir, 'buckets', BUCKET, 'pki', 'crls', `${root.arn.split('/').pop()}.crl`)));
+  });
+});
+
+/** openssl ocsp against this server for a certificate; returns openssl's whole output. */
+function opensslOcsp(issuerPem: string, leafPem: string | null, url: string, extra: string[] = []): string {
+  const d = tempDir('openpca-ocsp-');
+  writeFileSync(join(d, 'ca.pem'), issuerPem);
+  const args = ['ocsp', '-issuer', join(d, 'ca.pem'), '-url', url, '-CAfile', join(d, 'ca.pem'), '-resp_text', ...extra];
+  if (leafPem) { writeFileSync(join(d, 'leaf.pem'), leafPem); args.push('-cert', join(d, 'leaf.pem')); }
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  return r.stdout + r.stderr;
+}
+
+function aiaOf(pem: string): string {
+  const m = /OCSP - URI:(\S+)/.exec(opensslText(pem));
+  assert.ok(m, 'the certificate has an OCSP URL in its AIA');
+  return m[1]!;
+}
+
+describe('OCSP responder', () => {
+  let root: { arn: string; pem: string };
+  let leaf: { arn: string; pem: string; serial: string };
+  let url: string;
+
+  before(async () => {
+    root = await activeRoot('OCSP Root', { OcspConfiguration: { Enabled: true } });
+    leaf = await issueLeaf(root.arn, 'ocsp-leaf.example.com');
+    url = aiaOf(leaf.pem);
+  });
+
+  test('the AIA names this server\'s responder; openssl ocsp: good, CA-signed, nonce echoed, key-hash responder id, nextUpdate present', async () => {
+    assert.equal(url, `${server.url}/ocsp`);
+    const out = opensslOcsp(root.pem, leaf.pem, url);
+    assert.match(out, /Response verify OK/);
+    assert.match(out, /Cert Status: good/);
+    assert.match(out, /Responder Id: [0-9A-F]{40}/);
+    assert.match(out, /Next Update: /);
+    assert.match(out, /OCSP Nonce:/);
+    assert.doesNotMatch(out, /WARNING: no nonce in response/);
+  });
+
+  test('revoked at once, also for a response already given without a nonce (reused responses are discarded), with time and reason', async () => {
+    assert.match(opensslOcsp(root.pem, leaf.pem, url, ['-no_nonce']), /Cert Status: good/);
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'KEY_COMPROMISE' }));
+    const out = opensslOcsp(root.pem, leaf.pem, url, ['-no_nonce']);
+    assert.match(out, /Response verify OK/);
+    assert.match(out, /Cert Status: revoked/);
+    assert.match(out, /Revocation Reason: keyCompromise \(0x1\)/);
+    assert.match(out, /Revocation Time: /);
+  });
+
+  test('GET with the request base64 and percent-encoded in the path (RFC 5019), with caching headers', async () => {
+    const d = tempDir('openpca-ocspget-');
+    writeFileSync(join(d, 'ca.pem'), root.pem);
+    writeFileSync(join(d, 'leaf.pem'), leaf.pem);
+    execFileSync('openssl', ['ocsp', '-issuer', join(d, 'ca.pem'), '-cert', join(d, 'leaf.pem'), '-no_nonce', '-reqout', join(d, 'req.der')], { stdio: 'ignore' });
+    const b64 = readFileSync(join(d, 'req.der')).toString('base64');
+    const r = await fetch(`${url}/${encodeURIComponent(b64)}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/ocsp-response');
+    assert.match(r.headers.get('cache-control') ?? '', /^max-age=\d+, public, no-transform, must-revalidate$/);
+    assert.ok(r.headers.get('etag') && r.headers.get('last-modified') && r.headers.get('expires'));
+    writeFileSync(join(d, 'resp.der'), Buffer.from(await r.arrayBuffer()));
+    const out = spawnSync('openssl', ['ocsp', '-respin', join(d, 'resp.der'), '-resp_text', '-CAfile', join(d, 'ca.pem'), '-issuer', join(d, 'ca.pem'), '-cert', join(d, 'leaf.pem'), '-no_nonce'], { encoding: 'utf8' });
+    assert.match(out.stdout + out.stderr, /Response verify OK/);
+    assert.match(out.stdout, /Cert Status: revoked/);
+  });
+
+  test('a serial the CA never issued, a CA with OCSP disabled and garbage: unauthorized / malformedRequest, never "good"', async () => {
+    assert.match(opensslOcsp(root.pem, null, url, ['-serial', '0x0123456789']), /Responder Error: unauthorized \(6\)/);
+    const other = await activeRoot('No OCSP Root', undefined);
+    const otherLeaf = await issueLeaf(other.arn, 'no-ocsp.example.com');
+    assert.doesNotMatch(opensslText(otherLeaf.pem), /OCSP - URI/);
+    assert.match(opensslOcsp(other.pem, otherLeaf.pem, url), /Responder Error: unauthorized \(6\)/);
+    const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: 'not DER at all' });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-cache');
+    assert.deepEqual([...new Uint8Array(await r.arrayBuffer())], [0x30, 0x03, 0x0a, 0x01, 0x01]);
+    const put = await fetch(url, { method: 'PUT', body: 'x' });
+    assert.equal(put.status, 405);
+  });
+});
