@@ -304,3 +304,83 @@ describe('OCSP responder', () => {
     assert.equal(put.status, 405);
   });
 });
+
+/** A minimal RFC 4180 parser: quoted fields, doubled quotes, embedded separators and newlines. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+describe('audit reports', () => {
+  test('JSON and CSV reports list every issued certificate once, revoked ones with time and reason; the waiter works; one report per interval', async () => {
+    const reportsDir = tempDir('openpca-audit-');
+    const s2 = await startTestServer({ env: { OPENPCA_BUCKETS_DIR: reportsDir, OPENPCA_AUDIT_REPORT_INTERVAL_MS: '0' } });
+    const c2 = sdkClient(s2);
+    try {
+      const saved = pca;
+      pca = c2;
+      try {
+        const root = await activeRoot('Audit Root', undefined);
+        const leaves = [];
+        for (const cn of ['a.example.com', 'b.example.com', 'c.example.com']) leaves.push(await issueLeaf(root.arn, cn));
+        await c2.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[1]!.serial, RevocationReason: 'SUPERSEDED' }));
+        const { CreateCertificateAuthorityAuditReportCommand, DescribeCertificateAuthorityAuditReportCommand, waitUntilAuditReportCreated } = await import('@aws-sdk/client-acm-pca');
+        const json = await c2.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' }));
+        const caId = root.arn.split('/').pop();
+        assert.match(json.AuditReportId!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(json.S3Key, `audit-report/${caId}/${json.AuditReportId}.json`);
+        await waitUntilAuditReportCreated({ client: c2, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: root.arn, AuditReportId: json.AuditReportId });
+        const d = await c2.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, AuditReportId: json.AuditReportId }));
+        assert.equal(d.AuditReportStatus, 'SUCCESS');
+        assert.equal(d.S3BucketName, 'audit-bucket');
+        assert.ok(d.CreatedAt instanceof Date && Math.abs(d.CreatedAt.getTime() - Date.now()) < 60_000);
+        const records = JSON.parse(readFileSync(join(reportsDir, 'audit-bucket', ...json.S3Key!.split('/')), 'utf8')) as Array<Record<string, string>>;
+        // the root's own self-issued certificate and the three leaves, in issue order
+        assert.equal(records.length, 4);
+        for (const [i, l] of leaves.entries()) {
+          const r = records[i + 1]!;
+          assert.deepEqual(Object.keys(r), ['awsAccountId', 'certificateArn', 'serial', 'subject', 'notBefore', 'notAfter', 'issuedAt', ...(i === 1 ? ['revokedAt', 'revocationReason'] : []), 'templateArn']);
+          assert.equal(r.certificateArn, l.arn);
+          assert.equal(r.serial, serialColons(l.serial));
+          assert.equal(r.subject, `CN=${['a', 'b', 'c'][i]}.example.com`);
+          assert.equal(r.awsAccountId, '123456789012');
+          assert.equal(r.templateArn, T('EndEntityCertificate'));
+          assert.match(r.notAfter!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
+        }
+        assert.equal(records[2]!.revocationReason, 'SUPERSEDED');
+        assert.equal(records[0]!.templateArn, T('RootCACertificate'));
+
+        const csv = await c2.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'CSV' }));
+        await waitUntilAuditReportCreated({ client: c2, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: root.arn, AuditReportId: csv.AuditReportId });
+        const rows = parseCsv(readFileSync(join(reportsDir, 'audit-bucket', ...csv.S3Key!.split('/')), 'utf8'));
+        assert.deepEqual(rows[0], ['awsAccountId', 'requestedByServicePrincipal', 'certificateArn', 'serial', 'subject', 'notBefore', 'notAfter', 'issuedAt', 'revokedAt', 'revocationReason', 'templateArn']);
+        assert.equal(rows.length, 5);
+        assert.ok(rows.every((r) => r.length === 11));
+        assert.equal(rows[3]![9], 'SUPERSEDED');
+        assert.equal(rows[2]![8], '');
+
+        await rejects(c2.send(new DescribeCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, AuditReportId: '00000000-0000-4000-8000-000000000000' })), 'ResourceNotFoundException');
+        await rejects(c2.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'Bad_Bucket', AuditReportResponseFormat: 'CSV' })), 'InvalidArgsException');
+      } finally { pca = saved; }
+    } finally { c2.destroy(); await s2.stop(); }
+  });
+
+  test('a second report inside the interval: RequestInProgressException', async () => {
+    const root = await activeRoot('Audit Rate Root', undefined);
+    const { CreateCertificateAuthorityAuditReportCommand } = await import('@aws-sdk/client-acm-pca');
+    await pca.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' }));
+    await rejects(pca.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' })),
+      'RequestInProgressException', /one report per CA is allowed every 30 minutes|still being written/);
+  });
+});
