@@ -1,9 +1,8 @@
 // Benchmark: IssueCertificate end to end (HTTP, SigV4, validation, durable commit, signing) driven by wrk in a
 // separate process, for a P-256 and an RSA-2048 CA; prints certificates/s and the ratio to the raw signing rate
 // of the same key type measured in the same run. Usage: npm run bench:issue [-- --seconds 10 --connections 32]
-import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
@@ -14,6 +13,7 @@ import {
 import { signRequest } from '../src/protocol/sigv4.ts';
 import { buildCaCsr } from '../src/x509/csr.ts';
 import { signArgs } from '../src/x509/algorithms.ts';
+import { cpuSeconds, opensslSpeed, requireWrk, threadCpuSeconds, threadTable, wrk } from './lib.ts';
 import { CREDS, freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
 
 const args = process.argv.slice(2);
@@ -25,10 +25,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const enc = new TextEncoder();
 const signAsync = promisify(sign);
 
-if (spawnSync('wrk', ['--version']).error) {
-  console.error('bench/issue: needs wrk (apt-get install wrk) as the load generator');
-  process.exit(2);
-}
+requireWrk('bench/issue');
 
 async function activeRoot(pca: ACMPCAClient, key: 'EC_prime256v1' | 'RSA_2048'): Promise<string> {
   const sig = key === 'RSA_2048' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
@@ -72,15 +69,6 @@ function luaScript(port: number, caArn: string, sig: string, csrs: string[]): st
   return `local reqs = {\n${reqs.join(',\n')}\n}\nlocal i = math.random(#reqs)\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n`;
 }
 
-function wrk(port: number, script: string): { rps: number; non2xx: number; latency: string } {
-  const out = execFileSync('/usr/bin/time', ['-f', 'wrk CPU %P', 'wrk', '-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const latency = /99%\s+(\S+)/.exec(out)?.[1] ?? '?';
-  if (process.env.BENCH_DEBUG) console.log(out);
-  return { rps, non2xx, latency };
-}
-
 /** Raw signing rate of node:crypto (async, threadpool: both cores) for a key, measured now. */
 async function rawSignRate(key: KeyObject, alg: 'SHA256WITHECDSA' | 'SHA256WITHRSA', ms = 2000): Promise<number> {
   const a = signArgs(alg, key);
@@ -89,12 +77,6 @@ async function rawSignRate(key: KeyObject, alg: 'SHA256WITHECDSA' | 'SHA256WITHR
   const end = Date.now() + ms;
   await Promise.all(Array.from({ length: 16 }, async () => { while (Date.now() < end) { await signAsync(a.digest, data, a.key); n++; } }));
   return n / (ms / 1000);
-}
-
-function opensslSpeed(alg: string): number {
-  const out = execFileSync('openssl', ['speed', '-multi', '2', '-seconds', '3', alg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const m = /^rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/m.exec(out) ?? /^\s*256 bits ecdsa \(nistp256\)\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)/m.exec(out);
-  return Number(m?.[1] ?? NaN);
 }
 
 async function main(): Promise<void> {
@@ -116,7 +98,7 @@ async function main(): Promise<void> {
       const main0 = threadCpuSeconds(server.proc.pid!);
       const threads0 = threadTable(server.proc.pid!);
       const t0 = Date.now();
-      const r = wrk(server.port, script);
+      const r = wrk(server.port, script, { connections: CONNECTIONS, seconds: SECONDS });
       const wall = (Date.now() - t0) / 1000;
       const serverCpu = (cpuSeconds(server.proc.pid!) - cpu0) / wall;
       const mainCpu = (threadCpuSeconds(server.proc.pid!) - main0) / wall;
@@ -145,36 +127,6 @@ async function main(): Promise<void> {
     pca.destroy();
     await server.stop();
   }
-}
-
-/** User+system CPU seconds of a process (all its threads) and of its child processes (cluster mode), from /proc. */
-function cpuSeconds(pid: number): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let fields: string[];
-    try { fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' '); } catch { continue; }
-    if (Number(entry) === pid || Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  return total;
-}
-
-/** CPU seconds of a process's main thread (its event loop) alone. */
-function threadCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds per thread (with its name) of a process. */
-function threadTable(pid: number): Map<string, { name: string; cpu: number }> {
-  const out = new Map<string, { name: string; cpu: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(tid, { name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(), cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
-    } catch { /* thread ended */ }
-  }
-  return out;
 }
 
 function countCerts(dataDir: string, caArn: string): { issued: number; pending: number } {

@@ -11,6 +11,7 @@ import { CaCreation } from './jobs/ca-creation.ts';
 import { CrlService } from './jobs/crl.ts';
 import { AuditReports } from './jobs/audit-reports.ts';
 import { OcspResponder } from './operations/ocsp.ts';
+import { CrlPartitions } from './operations/crl-partitions.ts';
 import { Issuance } from './jobs/issuance.ts';
 import { serverUrlSettings, type RevocationUrlSettings } from './domain/revocation-urls.ts';
 import { DirectoryPublisher } from './publish/directory.ts';
@@ -63,7 +64,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   const audit = new AuditReports({ store, publisher, log, runner });
   const ocsp = new OcspResponder({ store, keys, log, now, validityMs: config.ocspValidityMs });
-  const svc: Services = { store, keys, creation, issuance, prep, crl, audit, ocsp, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+  const partitions = new CrlPartitions({ store, size: config.crlPartitionSize, uuid: randomUUID });
+  const svc: Services = { store, keys, creation, issuance, prep, crl, audit, ocsp, partitions, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
 
   const resumed = await creation.resumeAll();
   if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });

@@ -20,7 +20,7 @@ const dir = tempDir('openpca-revocation-');
 const BUCKET = 'revocation-test-bucket';
 
 before(async () => {
-  server = await startTestServer({ env: { OPENPCA_CRL_DEBOUNCE_MS: '300', OPENPCA_BUCKETS_DIR: join(dir, 'buckets') } });
+  server = await startTestServer({ env: { OPENPCA_CRL_DEBOUNCE_MS: '300', OPENPCA_BUCKETS_DIR: join(dir, 'buckets'), OPENPCA_CRL_PARTITION_SIZE: '2' } });
   pca = sdkClient(server);
 });
 after(async () => { pca?.destroy(); await server?.stop(); });
@@ -382,5 +382,33 @@ describe('audit reports', () => {
     await pca.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' }));
     await rejects(pca.send(new CreateCertificateAuthorityAuditReportCommand({ CertificateAuthorityArn: root.arn, S3BucketName: 'audit-bucket', AuditReportResponseFormat: 'JSON' })),
       'RequestInProgressException', /one report per CA is allowed every 30 minutes|still being written/);
+  });
+});
+
+describe('PARTITIONED CRLs', () => {
+  test('certificates are spread over partitions (2 per partition here); each CDP names its partition\'s CRL, which carries a critical IDP with that URI and lists only its own revocations', async () => {
+    const root = await activeRoot('Partitioned Root', { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CrlType: 'PARTITIONED', ExpirationInDays: 3 } as never });
+    const leaves = [];
+    for (let i = 0; i < 3; i++) leaves.push(await issueLeaf(root.arn, `part${i}.example.com`));
+    const urls = leaves.map((l) => cdpOf(l.pem));
+    const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+    for (const u of urls) assert.match(u, new RegExp(`^${server.url}/crl/${uuid}\\.crl$`));
+    assert.equal(urls[0], urls[1], 'the first two share a partition');
+    assert.notEqual(urls[1], urls[2], 'the third opens the next partition');
+    assert.ok(!urls.includes(`${server.url}/crl/${root.arn.split('/').pop()}.crl`), 'no certificate points to a complete CRL');
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[0]!.serial, RevocationReason: 'KEY_COMPROMISE' }));
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[2]!.serial, RevocationReason: 'SUPERSEDED' }));
+    const a = await waitForCrl(urls[0]!, (t) => /Key Compromise/.test(t));
+    const b = await waitForCrl(urls[2]!, (t) => /Superseded/.test(t));
+    assert.match(a.text, new RegExp(`X509v3 Issuing Distribution Point: critical\\s+Full Name:\\s+URI:${urls[0]!.replace(/\./g, '\\.')}`));
+    assert.equal(a.text.match(/Serial Number:/g)?.length, 1);
+    assert.equal(b.text.match(/Serial Number:/g)?.length, 1);
+    assert.match(verifyWithCrl(leaves[0]!.pem, root.pem, a.der).out, /certificate revoked/);
+    assert.ok(verifyWithCrl(leaves[1]!.pem, root.pem, a.der).ok, 'same partition, not revoked: OK');
+    assert.match(verifyWithCrl(leaves[2]!.pem, root.pem, b.der).out, /certificate revoked/);
+    // A certificate checked against another partition's CRL: openssl sees the IDP does not match its CDP.
+    const wrong = verifyWithCrl(leaves[2]!.pem, root.pem, a.der);
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.out, /different CRL scope|unable to get certificate CRL/);
   });
 });

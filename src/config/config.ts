@@ -32,6 +32,8 @@ export interface Config {
   bucketsDir: string;
   crlDebounceMs: number;
   crlRetryMs: number;
+  /** Certificates per CRL partition of a PARTITIONED CA. */
+  crlPartitionSize: number;
   /** At most one audit report per CA in this interval. */
   auditReportIntervalMs: number;
   /** OCSP responses are valid (nextUpdate − thisUpdate) this long. */
@@ -65,6 +67,7 @@ export const OPTIONS = [
   ['', 'OPENPCA_BUCKETS_DIR', '<data-dir>/buckets', 'Where CRLs and audit reports are published: one directory per S3BucketName.'],
   ['', 'OPENPCA_CRL_DEBOUNCE_MS', '60000', 'Wait after a revocation before the CRL is regenerated (revocations in that window share one CRL).'],
   ['', 'OPENPCA_CRL_RETRY_MS', '900000', 'Wait before a failed CRL generation or publication is tried again.'],
+  ['', 'OPENPCA_CRL_PARTITION_SIZE', '10000', 'Certificates per CRL partition of a PARTITIONED CA (then a new partition, with its own CRL, opens).'],
   ['', 'OPENPCA_OCSP_VALIDITY_MS', '3600000', 'OCSP responses are valid this long (nextUpdate − thisUpdate); responses without a nonce are reused for half of it, and a revocation discards them at once.'],
   ['', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', '1800000', 'At most one audit report per CA in this interval (AWS: 30 minutes); 0 lifts the limit.'],
   ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
@@ -134,6 +137,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     bucketsDir: resolve(env.OPENPCA_BUCKETS_DIR || join(resolve(get('--data-dir', 'OPENPCA_DATA_DIR') ?? './data'), 'buckets')),
     crlDebounceMs: int('', 'OPENPCA_CRL_DEBOUNCE_MS', 60_000, 0),
     crlRetryMs: int('', 'OPENPCA_CRL_RETRY_MS', 900_000, 100),
+    crlPartitionSize: int('', 'OPENPCA_CRL_PARTITION_SIZE', 10_000, 1),
     ocspValidityMs: int('', 'OPENPCA_OCSP_VALIDITY_MS', 3_600_000, 60_000),
     auditReportIntervalMs: int('', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', 1_800_000, 0),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),

@@ -10,6 +10,7 @@ import type { PrepPool } from '../jobs/prep-pool.ts';
 import type { CrlService } from '../jobs/crl.ts';
 import type { AuditReports } from '../jobs/audit-reports.ts';
 import type { OcspResponder } from './ocsp.ts';
+import type { CrlPartitions } from './crl-partitions.ts';
 import type { RevocationUrlSettings } from '../domain/revocation-urls.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { KeyStore } from '../ports/keys.ts';
@@ -25,6 +26,7 @@ export interface Services {
   crl: CrlService;
   audit: AuditReports;
   ocsp: OcspResponder;
+  partitions: CrlPartitions;
   publisher: Publisher;
   /** CDP and AIA URL settings (this server's own URL unless configured). */
   urls: RevocationUrlSettings;

@@ -51,17 +51,19 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
   });
   const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+  const crlEnabled = rc?.CrlConfiguration?.Enabled === true;
+  // PARTITIONED: the certificate is bound to one partition, whose CRL its CDP names (REVOCATION.md §2.5).
+  const partition = crlEnabled && !selfIssue && rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? await svc.partitions.assign(caArn) : null;
   const key = caKeyRef(ca)!; // a CA that passed checkState has its key (it is made before PENDING_CERTIFICATE)
   const job: PrepJob = {
     csr: input.Csr, templateArn, api: input.ApiPassthrough, selfIssue, caKeySpki: key.spki, issuerSki: ca.caSki,
-    issuerSubjectDer: ca.caSubjectDer, cdpUri: cdpUri(rc, ca.id, ca.region, svc.urls), ocspUri: ocspUri(rc, ca.region, svc.urls),
+    issuerSubjectDer: ca.caSubjectDer, cdpUri: cdpUri(rc, partition ?? ca.id, ca.region, svc.urls), ocspUri: ocspUri(rc, ca.region, svc.urls),
     signingAlgorithm: input.SigningAlgorithm, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), serial: newSerial(),
     signWith: svc.issuance.signsAtOnce ? key : null,
   };
   // Checked, built and (normally) signed before anything is written: the one row committed is final, so a
   // certificate is acknowledged only once it is durable, and GetCertificate finds it at once.
   const { tbs, der } = await svc.prep.run(job);
-  const crlEnabled = rc?.CrlConfiguration?.Enabled === true;
   const limit = rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? QUOTA.PARTITIONED : QUOTA.COMPLETE;
 
   const result = await svc.store.transaction(async (tx) => {
@@ -79,19 +81,21 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     const inserted = await tx.certificates.insert({
       caArn, serial: hex, status: der ? 'ISSUED' : 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der, failureReason: null,
       templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
-      requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null,
+      requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null, crlPartition: partition,
     });
     if (!inserted) return { arn: '', hex: null, collided: true };
     await tx.cas.addIssued(caArn);
     // The first certificate of a CA that publishes CRLs schedules its first CRL (REVOCATION.md §2.3).
-    if (crlEnabled && !selfIssue && !crlStarted.has(caArn)) await tx.crls.ensure(caArn, '', ctx.now);
+    if (partition) await tx.crls.addToPartition(caArn, partition, ctx.now);
+    else if (crlEnabled && !selfIssue && !crlStarted.has(caArn)) await tx.crls.ensure(caArn, '', ctx.now);
     const arn = `${caArn}/certificate/${hex}`;
     if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
     return { arn, hex, collided: false };
   });
   // A 128-bit random serial this CA already used: practically never; start again with a fresh one.
   if (result.collided) return issueCertificate(input, ctx);
-  if (crlEnabled && !selfIssue && !crlStarted.has(caArn) && result.hex) { crlStarted.add(caArn); svc.crl.poke(); }
+  if (partition && result.hex) svc.crl.poke();
+  else if (crlEnabled && !selfIssue && !crlStarted.has(caArn) && result.hex) { crlStarted.add(caArn); svc.crl.poke(); }
   // Not signed yet (an issuance delay is configured, or signing failed and is retried): the background job signs it.
   if (result.hex && !der) svc.issuance.schedule({ caArn, serial: result.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key });
   return { CertificateArn: result.arn };

@@ -119,6 +119,10 @@ export interface CrlStateRepository {
   rescheduleCa(caArn: string, at: number): Promise<void>;
   /** Nothing more to generate (CA no longer publishes). */
   unschedule(caArn: string, partition: string): Promise<void>;
+  /** The CA's newest CRL partition and how many certificates it holds, or undefined. */
+  openPartition(caArn: string): Promise<{ id: string; issued: number } | undefined>;
+  /** Counts one more certificate in a partition (created when new, with its CRL due at `at`). */
+  addToPartition(caArn: string, id: string, at: number): Promise<void>;
   /** Claims the next CRL number (strictly above the last) for a CRL generated at `at`; returns it. */
   claimNumber(caArn: string, partition: string, at: number): Promise<number>;
   /** Records a published CRL and when the next one is due. */

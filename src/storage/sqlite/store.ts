@@ -360,10 +360,10 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
       async get(caArn, serial) { return toCert(st('SELECT * FROM certificates WHERE ca_arn = ? AND serial = ?').get(caArn, serial) as Row | undefined); },
       async insert(c) {
         return st(`INSERT INTO certificates (ca_arn, serial, status, tbs, signing_algorithm, der, failure_reason, template_arn, not_before, not_after,
-              issued_at, requested_by, self_issued, revoked_at, revocation_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              issued_at, requested_by, self_issued, revoked_at, revocation_reason, crl_partition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
               ON CONFLICT (ca_arn, serial) DO NOTHING`)
           .run(c.caArn, c.serial, c.status, c.tbs, c.signingAlgorithm, c.der, c.failureReason, c.templateArn, c.notBefore, c.notAfter,
-            c.issuedAt, c.requestedBy, c.selfIssued ? 1 : 0, c.revokedAt, c.revocationReason).changes === 1;
+            c.issuedAt, c.requestedBy, c.selfIssued ? 1 : 0, c.revokedAt, c.revocationReason, c.crlPartition ?? null).changes === 1;
       },
       async markIssued(caArn, serial, der) {
         st(`UPDATE certificates SET status = 'ISSUED', der = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(der, caArn, serial);
@@ -419,6 +419,15 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
       },
       async rescheduleCa(caArn, at) { st('UPDATE crl_state SET due_at = ? WHERE ca_arn = ?').run(at, caArn); },
       async unschedule(caArn, partition) { st('UPDATE crl_state SET due_at = NULL WHERE ca_arn = ? AND partition = ?').run(caArn, partition); },
+      async openPartition(caArn) {
+        const r = st('SELECT id, issued FROM crl_partitions WHERE ca_arn = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(caArn) as Row | undefined;
+        return r && { id: String(r.id), issued: Number(r.issued) };
+      },
+      async addToPartition(caArn, id, at) {
+        const fresh = st(`INSERT INTO crl_partitions (ca_arn, id, issued, created_at) VALUES (?, ?, 1, ?)
+                          ON CONFLICT (ca_arn, id) DO UPDATE SET issued = issued + 1 RETURNING issued`).get(caArn, id, at) as Row;
+        if (Number(fresh.issued) === 1) st('INSERT INTO crl_state (ca_arn, partition, due_at) VALUES (?, ?, ?) ON CONFLICT (ca_arn, partition) DO NOTHING').run(caArn, id, at);
+      },
       async claimNumber(caArn, partition, at) {
         const r = st(`INSERT INTO crl_state (ca_arn, partition, crl_number) VALUES (?, ?, ?)
                       ON CONFLICT (ca_arn, partition) DO UPDATE SET crl_number = MAX(crl_number + 1, excluded.crl_number) RETURNING crl_number`)

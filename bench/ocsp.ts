@@ -1,0 +1,95 @@
+// Benchmark: OCSP responses/s for a P-256 CA through HTTP POST, driven by wrk in a separate process: requests with a
+// nonce (each response signed afresh) and without (reused responses), over 1,000 issued certificates (some revoked).
+// Baseline: `openssl speed -multi 2 ecdsap256` signatures/s, measured in the same run.
+// Usage: npm run bench:ocsp [-- --seconds 10 --connections 32]
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
+  IssueCertificateCommand, RevokeCertificateCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
+} from '@aws-sdk/client-acm-pca';
+import { certificateSubjectDer } from '../src/domain/audit-report.ts';
+import { explicit, integer, NULL, octetString, oid, seq } from '../src/x509/der.ts';
+import { issuerHashes } from '../src/x509/ocsp.ts';
+import { opensslCsr } from '../test/helpers/certs.ts';
+import { sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
+import { cpuSeconds, opensslSpeed, requireWrk, wrk } from './lib.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const SECONDS = opt('seconds', 10);
+const CONNECTIONS = opt('connections', 32);
+const CERTS = 1000;
+const enc = new TextEncoder();
+requireWrk('bench/ocsp');
+
+async function ocspRoot(pca: ACMPCAClient): Promise<{ arn: string; pem: string }> {
+  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
+    CertificateAuthorityType: 'ROOT',
+    CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'OCSP Bench Root' } },
+    RevocationConfiguration: { OcspConfiguration: { Enabled: true } },
+  }))).CertificateAuthorityArn!;
+  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
+  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
+  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
+  }));
+  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
+  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
+  return { arn, pem };
+}
+
+/** A DER OCSPRequest for one serial (SHA-1 CertID, as openssl and browsers send), with a 16-byte nonce or none. */
+function ocspRequest(nameHash: Uint8Array, keyHash: Uint8Array, serialHex: string, nonce: boolean): Uint8Array {
+  const certId = seq(seq(oid('1.3.14.3.2.26'), NULL), octetString(nameHash), octetString(keyHash), integer(Buffer.from(serialHex, 'hex')));
+  const exts = nonce ? [explicit(2, seq(seq(oid('1.3.6.1.5.5.7.48.1.2'), octetString(octetString(randomBytes(16))))))] : [];
+  return seq(seq(seq(seq(certId)), ...exts));
+}
+
+function luaScript(bodies: Uint8Array[]): string {
+  const lua = (b: Uint8Array) => `"${[...b].map((x) => `\\${x}`).join('')}"`;
+  return `local reqs = {\n${bodies.map((b) => `wrk.format("POST", "/ocsp", {["Content-Type"]="application/ocsp-request"}, ${lua(b)})`).join(',\n')}\n}\n`
+    + 'local i = math.random(#reqs)\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n';
+}
+
+async function main(): Promise<void> {
+  const server = await startTestServer({ args: ['--log-level', 'warn'] });
+  const pca = sdkClient(server);
+  try {
+    const root = await ocspRoot(pca);
+    const ca = new X509Certificate(root.pem);
+    const spki = new Uint8Array(ca.publicKey.export({ type: 'spki', format: 'der' }));
+    const { nameHash, keyHash } = issuerHashes('sha1', certificateSubjectDer(new Uint8Array(ca.raw)), spki);
+    const { csrPem } = opensslCsr('/CN=ocsp-bench.example');
+    const serials: string[] = [];
+    for (let i = 0; i < CERTS; i += 50) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => pca.send(new IssueCertificateCommand({
+        CertificateAuthorityArn: root.arn, Csr: enc.encode(csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 },
+      }))));
+      serials.push(...batch.map((b) => b.CertificateArn!.split('/').pop()!));
+    }
+    for (const s of serials.slice(0, CERTS / 10)) {
+      await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: s, RevocationReason: 'KEY_COMPROMISE' }));
+    }
+    console.log(`bench/ocsp: P-256 CA, ${CERTS} certificates (${CERTS / 10} revoked), POST /ocsp, ${SECONDS}s per run, ${CONNECTIONS} connections, wrk in a separate process`);
+    const dir = tempDir('openpca-bench-ocsp-');
+    for (const nonce of [true, false]) {
+      const script = join(dir, `ocsp-${nonce}.lua`);
+      writeFileSync(script, luaScript(serials.map((s) => ocspRequest(nameHash, keyHash, s, nonce))));
+      const speedBefore = opensslSpeed('ecdsap256');
+      const cpu0 = cpuSeconds(server.proc.pid!);
+      const t0 = Date.now();
+      const r = wrk(server.port, script, { connections: CONNECTIONS, seconds: SECONDS, path: '/ocsp' });
+      const cpu = (cpuSeconds(server.proc.pid!) - cpu0) / ((Date.now() - t0) / 1000);
+      const speed = (speedBefore + opensslSpeed('ecdsap256')) / 2;
+      console.log(`${nonce ? 'with a nonce (every response signed)' : 'without a nonce (responses reused)'}: ${r.rps.toFixed(0)} responses/s (p99 ${r.latency}, non-2xx ${r.non2xx}, server CPU ${(cpu * 100).toFixed(0)}% of one core, ${(cpu / r.rps * 1e6).toFixed(0)} µs/response); `
+        + `openssl speed -multi 2 ecdsap256 ${speed.toFixed(0)} sign/s → ratio ${(r.rps / speed).toFixed(3)}; target ≥ 5,000/s: ${r.rps >= 5000 ? 'met' : 'NOT met'}`);
+    }
+  } finally {
+    pca.destroy();
+    await server.stop();
+  }
+}
+
+await main();
