@@ -33,7 +33,7 @@ export interface CrlDeps {
   retryMs: number;
 }
 
-export interface GeneratedCrl { crlNumber: number; thisUpdate: number; nextUpdate: number; revoked: number; der: Uint8Array }
+export interface GeneratedCrl { crlNumber: number; thisUpdate: number; nextUpdate: number; revoked: number; der: Uint8Array; ms: { encode: number; sign: number } }
 
 export class CrlService {
   private readonly d: CrlDeps;
@@ -107,11 +107,15 @@ export class CrlService {
       return;
     }
     try {
+      const t0 = performance.now();
       const g = await this.generate(ca, s);
+      const t1 = performance.now();
       const id = s.partition || ca.id;
       const key = crlObjectKey(crl, id);
       await this.served.put({ bucket: 'crl', key: `${id}.crl`, body: g.der, contentType: 'application/pkix-crl' });
+      const t2 = performance.now();
       await this.d.publisher.put({ bucket: crl.S3BucketName!, key, body: g.der, contentType: 'application/pkix-crl', acl: (crl.S3ObjectAcl ?? 'PUBLIC_READ') as ObjectAcl });
+      const t3 = performance.now();
       const expiry = await store.read.certificates.nextRevokedExpiry(ca.arn, s.partition || null, g.thisUpdate);
       // Regenerate at the midpoint of the validity window, and once a listed certificate has expired (plus the
       // hour thisUpdate is backdated), so that it appears in exactly one CRL after its expiry and then drops off.
@@ -121,7 +125,11 @@ export class CrlService {
         caArn: ca.arn, partition: s.partition, crlNumber: g.crlNumber, thisUpdate: g.thisUpdate, nextUpdate: g.nextUpdate,
         dueAt: Math.floor(dueAt), bucket: crl.S3BucketName!, objectKey: key, revokedCount: g.revoked,
       }));
-      log.info('crl published', { ca: ca.arn, partition: s.partition || undefined, crlNumber: g.crlNumber, revoked: g.revoked, bytes: g.der.length, bucket: crl.S3BucketName, key });
+      const ms = (a: number, b: number) => Math.round(b - a);
+      log.info('crl published', {
+        ca: ca.arn, partition: s.partition || undefined, crlNumber: g.crlNumber, revoked: g.revoked, bytes: g.der.length, bucket: crl.S3BucketName, key,
+        ms: { generate: ms(t0, t1), ...g.ms, keep: ms(t1, t2), publish: ms(t2, t3), total: ms(t0, performance.now()) },
+      });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       log.warn('crl generation or publication failed; will retry', { ca: ca.arn, partition: s.partition || undefined, error: message, retryInMs: this.d.retryMs });
@@ -145,13 +153,16 @@ export class CrlService {
     const idp = partition ? cdpUri(rc, partition, ca.region, this.d.urls) ?? undefined : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
+        const e0 = performance.now();
         const { tbs, count } = await encodeCrlTbs(
           { signingAlgorithm: alg, issuerDer: ca.caSubjectDer, thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate), authorityKeyId: ca.caSki, crlNumber, issuingDistributionPointUri: idp },
           () => this.d.store.read.certificates.revoked(ca.arn, partition, listedAfter),
+          await this.d.store.read.certificates.revokedShape(ca.arn, partition, listedAfter),
         );
+        const e1 = performance.now();
         const signer = await this.d.keys.signer(key);
         const der = encodeCrl(tbs, alg, await signer.sign(alg, tbs));
-        return { crlNumber, thisUpdate, nextUpdate, revoked: count, der };
+        return { crlNumber, thisUpdate, nextUpdate, revoked: count, der, ms: { encode: Math.round(e1 - e0), sign: Math.round(performance.now() - e1) } };
       } catch (e) {
         if (!(e instanceof CrlChanged) || attempt >= 5) throw e;
       }

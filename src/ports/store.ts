@@ -76,9 +76,11 @@ export interface CertificateRepository {
   revoke(caArn: string, serial: string, at: number, reason: string): Promise<boolean>;
   /**
    * The revoked certificates a CRL lists, in ascending serial order: those of the CA (of one partition when
-   * `partition` is given) whose notAfter is after `listedAfter`. Streams: safe for millions of rows.
+   * `partition` is given) whose notAfter is after `listedAfter`. Streams in batches: safe for millions of rows.
    */
-  revoked(caArn: string, partition: string | null, listedAfter: number): AsyncIterable<RevokedEntry>;
+  revoked(caArn: string, partition: string | null, listedAfter: number): AsyncIterable<RevokedEntry[]>;
+  /** How many of those there are, grouped by what their encoded size depends on (one aggregate query, no rows read). */
+  revokedShape(caArn: string, partition: string | null, listedAfter: number): Promise<RevokedShape[]>;
   /** The earliest notAfter after `after` among the CA's (partition's) revoked certificates, or null. */
   nextRevokedExpiry(caArn: string, partition: string | null, after: number): Promise<number | null>;
   /** Every ISSUED certificate of the CA in (issuedAt, serial) order, for audit reports. Streams. */
@@ -86,6 +88,8 @@ export interface CertificateRepository {
 }
 
 export interface RevokedEntry { serial: string; revokedAt: number; reason: string }
+/** A group of listed revoked certificates alike in serial length (hex digits), first digit ≥ 8, revocation year < 2050 and reason. */
+export interface RevokedShape { serialDigits: number; highBit: boolean; before2050: boolean; reason: string; count: number }
 
 /** One CRL's bookkeeping: its schedule, the last number used and where it went. `partition` '' = the complete CRL. */
 export interface CrlState {

@@ -1,12 +1,13 @@
 // The lean CRL writer, cross-checked against @peculiar/asn1-x509 (parse and re-serialise byte for byte) and openssl.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { test } from 'node:test';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLNumber, CRLReason, CertificateList, IssuingDistributionPoint } from '@peculiar/asn1-x509';
 import { signArgs } from './algorithms.ts';
-import { CrlChanged, encodeCrl, encodeCrlTbs, entryLength, writeEntry, type CrlEntry } from './crl.ts';
+import { CRL_REASON, CrlChanged, encodeCrl, encodeCrlTbs, entryLength, shapeLength, writeEntry, type CrlEntry, type EntryShape } from './crl.ts';
+import { integer, octetString, oid, seq, time } from './der.ts';
 import { subjectDer } from './name.ts';
 
 const issuerDer = subjectDer({ CommonName: 'CRL Test CA', Organization: 'OpenPCA' });
@@ -32,7 +33,7 @@ test('a CRL with entries, AKI, CRL number and IDP re-serialises byte for byte th
     signingAlgorithm: 'SHA256WITHECDSA' as const, issuerDer, thisUpdate: new Date(Date.UTC(2026, 4, 1)), nextUpdate: new Date(Date.UTC(2050, 0, 1)),
     authorityKeyId: aki, crlNumber: 1_795_391_427_606, issuingDistributionPointUri: 'http://pca.example/crl/6c1c1a9e-0000-4000-8000-000000000001.crl',
   };
-  const { tbs, count } = await encodeCrlTbs(h, () => entries);
+  const { tbs, count } = await encodeCrlTbs(h, () => [entries]);
   assert.equal(count, entries.length);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const a = signArgs('SHA256WITHECDSA', privateKey);
@@ -77,8 +78,39 @@ test('no revoked certificates: the revokedCertificates field is left out entirel
 test('entries that change between the sizing pass and the writing pass are detected (CrlChanged), never written out of bounds', async () => {
   let pass = 0;
   await assert.rejects(encodeCrlTbs({ signingAlgorithm: 'SHA256WITHECDSA', issuerDer, thisUpdate: new Date(), nextUpdate: new Date(), authorityKeyId: aki, crlNumber: 1 },
-    () => (pass++ === 0 ? entries.slice(0, 2) : entries.slice(0, 3))), CrlChanged);
+    () => [pass++ === 0 ? entries.slice(0, 2) : entries.slice(0, 3)]), CrlChanged);
   pass = 0;
   await assert.rejects(encodeCrlTbs({ signingAlgorithm: 'SHA256WITHECDSA', issuerDer, thisUpdate: new Date(), nextUpdate: new Date(), authorityKeyId: aki, crlNumber: 1 },
-    () => (pass++ === 0 ? entries.slice(0, 3) : entries.slice(0, 2))), CrlChanged);
+    () => [pass++ === 0 ? entries.slice(0, 3) : entries.slice(0, 2)]), CrlChanged);
+});
+
+test('writeEntry equals the general DER writer for 20,000 random serials, times (1950–2100) and reasons', () => {
+  const reasons = Object.keys(CRL_REASON);
+  const buf = new Uint8Array(128);
+  for (let i = 0; i < 20_000; i++) {
+    const serial = randomBytes(1 + (i % 20)).toString('hex');
+    const ms = Math.floor(-631152000000 + Math.random() * (4102444800000 + 631152000000));
+    const reason = reasons[i % reasons.length]!;
+    const code = CRL_REASON[reason]!;
+    const expected = seq(integer(Buffer.from(serial, 'hex')), time(new Date(Math.floor(ms / 1000) * 1000)),
+      ...(code === 0 ? [] : [seq(seq(oid('2.5.29.21'), octetString(Uint8Array.of(0x0a, 0x01, code))))]));
+    const end = writeEntry(buf, 0, { serial, revokedAt: ms, reason });
+    assert.deepEqual(buf.subarray(0, end), expected, `serial ${serial} at ${new Date(ms).toISOString()} ${reason}`);
+    assert.equal(end, entryLength({ serial, revokedAt: ms, reason }));
+  }
+});
+
+test('shapeLength (sizes from grouped counts, as the store reports them) equals the sum of entryLength', () => {
+  const reasons = Object.keys(CRL_REASON);
+  const list: CrlEntry[] = Array.from({ length: 5000 }, (_, i) => ({
+    serial: randomBytes(1 + (i % 20)).toString('hex').replace(/^00/, '01'),
+    revokedAt: Math.floor(-631152000000 + Math.random() * 4.8e12), reason: reasons[i % reasons.length]!,
+  }));
+  const groups = new Map<string, EntryShape>();
+  for (const e of list) {
+    const s = { serialDigits: e.serial.length, highBit: e.serial[0]! >= '8', before2050: e.revokedAt < 2524608000000, reason: e.reason, count: 0 };
+    const k = JSON.stringify({ ...s, count: 0 });
+    (groups.get(k) ?? groups.set(k, s).get(k)!).count++;
+  }
+  assert.deepEqual(shapeLength([...groups.values()]), { length: list.reduce((a, e) => a + entryLength(e), 0), count: list.length });
 });

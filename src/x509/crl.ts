@@ -43,22 +43,25 @@ export function entryLength(e: CrlEntry): number {
   return 1 + lengthOctets(contents) + contents;
 }
 
-/** Writes one entry at `off` of `out`; returns the new offset. */
-export function writeEntry(out: Uint8Array, off: number, e: CrlEntry): number {
+/**
+ * Writes one entry at `off` of `out` (`view` is a Buffer over the same bytes, made once per CRL); returns the new
+ * offset. No allocation per entry: a million entries are written in well under a second.
+ */
+export function writeEntry(out: Uint8Array, off: number, e: CrlEntry, view: Buffer = Buffer.from(out.buffer, out.byteOffset, out.length)): number {
   const code = reasonCode(e.reason);
-  const sLen = serialTlvLength(e.serial);
-  const contents = sLen + timeLength(e.revokedAt) + (code === null ? 0 : REASON_EXT_HEAD.length + 1);
+  let hex = e.serial;
+  if (hex.charCodeAt(0) === 0x30 && hex.charCodeAt(1) === 0x30) hex = stripZeroOctets(hex);
+  const mag = hex.length >> 1;
+  const padded = hexDigit(hex.charCodeAt(0)) >= 8 ? 1 : 0;
+  const serialContents = mag + padded;
+  const contents = 1 + lengthOctets(serialContents) + serialContents + timeLength(e.revokedAt) + (code === null ? 0 : REASON_EXT_HEAD.length + 1);
   out[off++] = 0x30;
   off = writeLength(out, off, contents);
   // userCertificate INTEGER: magnitude with a 0x00 pad when its top bit is set (leading zero octets dropped)
-  let hex = e.serial;
-  while (hex.length > 2 && hex.startsWith('00')) hex = hex.slice(2);
-  const mag = hex.length / 2;
-  const padded = parseInt(hex.slice(0, 2), 16) >= 0x80;
   out[off++] = 0x02;
-  off = writeLength(out, off, mag + (padded ? 1 : 0));
+  off = writeLength(out, off, serialContents);
   if (padded) out[off++] = 0;
-  off += Buffer.from(out.buffer, out.byteOffset, out.length).write(hex, off, 'hex');
+  off += view.write(hex, off, mag, 'hex');
   off = writeTime(out, off, e.revokedAt);
   if (code !== null) {
     out.set(REASON_EXT_HEAD, off);
@@ -68,14 +71,39 @@ export function writeEntry(out: Uint8Array, off: number, e: CrlEntry): number {
   return off;
 }
 
+type EntrySource = AsyncIterable<readonly CrlEntry[]> | Iterable<readonly CrlEntry[]>;
+
+/** Entries alike in what their encoded length depends on (serial hex digits without leading zero octets, its first digit ≥ 8, UTCTime, reason). */
+export interface EntryShape { serialDigits: number; highBit: boolean; before2050: boolean; reason: string; count: number }
+
+/** The total encoded length and count of entries of these shapes. */
+export function shapeLength(shapes: readonly EntryShape[]): { length: number; count: number } {
+  let length = 0;
+  let count = 0;
+  for (const s of shapes) {
+    const serialContents = (s.serialDigits >> 1) + (s.highBit ? 1 : 0);
+    const contents = 1 + lengthOctets(serialContents) + serialContents + (s.before2050 ? 15 : 17) + (reasonCode(s.reason) === null ? 0 : REASON_EXT_HEAD.length + 1);
+    length += (1 + lengthOctets(contents) + contents) * s.count;
+    count += s.count;
+  }
+  return { length, count };
+}
+
 /**
- * Encodes the TBSCertList. `entries` is iterated twice (sizes, then bytes) and must yield the same entries both
- * times, in ascending serial order; a mismatch throws CrlChanged so that the caller can start again.
+ * Encodes the TBSCertList. The list's size comes from `sizes` (shapes of the entries, or the entries themselves,
+ * read once); `batches` then yields the entries in ascending serial order. If they do not match the sizes (a
+ * revocation landed in between), CrlChanged is thrown so that the caller can start again.
  */
-export async function encodeCrlTbs(h: CrlHeader, entries: () => AsyncIterable<CrlEntry> | Iterable<CrlEntry>): Promise<{ tbs: Uint8Array; count: number }> {
+export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, sizes?: readonly EntryShape[]): Promise<{ tbs: Uint8Array; count: number }> {
   let listLen = 0;
   let count = 0;
-  for await (const e of entries()) { listLen += entryLength(e); count++; }
+  if (sizes) ({ length: listLen, count } = shapeLength(sizes));
+  else {
+    for await (const batch of batches()) {
+      for (const e of batch) listLen += entryLength(e);
+      count += batch.length;
+    }
+  }
   const exts = [extensionDer(authorityKeyIdentifier(h.authorityKeyId)), extensionDer({ oid: OID_CRL_NUMBER, critical: false, value: integerOf(h.crlNumber) })];
   if (h.issuingDistributionPointUri !== undefined) {
     const fullName = implicit(0, true, implicit(6, false, ascii(h.issuingDistributionPointUri)));
@@ -87,6 +115,7 @@ export async function encodeCrlTbs(h: CrlHeader, entries: () => AsyncIterable<Cr
   let contents = listHeader.length + (count === 0 ? 0 : listLen) + tail.length;
   for (const p of head) contents += p.length;
   const tbs = new Uint8Array(1 + lengthOctets(contents) + contents);
+  const view = Buffer.from(tbs.buffer, tbs.byteOffset, tbs.length);
   let off = 0;
   tbs[off++] = 0x30;
   off = writeLength(tbs, off, contents);
@@ -95,14 +124,21 @@ export async function encodeCrlTbs(h: CrlHeader, entries: () => AsyncIterable<Cr
   off += listHeader.length;
   const listEnd = off + (count === 0 ? 0 : listLen);
   let n = 0;
-  for await (const e of entries()) {
-    if (++n > count || off + entryLength(e) > listEnd) throw new CrlChanged();
-    off = writeEntry(tbs, off, e);
+  for await (const batch of batches()) {
+    n += batch.length;
+    if (n > count) throw new CrlChanged();
+    for (const e of batch) {
+      if (off + MAX_ENTRY > listEnd && off + entryLength(e) > listEnd) throw new CrlChanged();
+      off = writeEntry(tbs, off, e, view);
+    }
   }
   if (n !== count || off !== listEnd) throw new CrlChanged();
   tbs.set(tail, off);
   return { tbs, count };
 }
+
+/** Longest entry writeEntry can produce: 20-octet serial with pad, GeneralizedTime, reason code. */
+const MAX_ENTRY = 2 + 2 + 21 + 17 + 14;
 
 /** The revoked-certificate list changed between the two passes of encodeCrlTbs. */
 export class CrlChanged extends Error {
@@ -123,23 +159,56 @@ function reasonCode(reason: string): number | null {
 }
 
 function serialTlvLength(hex: string): number {
+  if (hex.charCodeAt(0) === 0x30 && hex.charCodeAt(1) === 0x30) hex = stripZeroOctets(hex);
+  const contents = (hex.length >> 1) + (hexDigit(hex.charCodeAt(0)) >= 8 ? 1 : 0);
+  return 1 + lengthOctets(contents) + contents;
+}
+
+function stripZeroOctets(hex: string): string {
   let i = 0;
   while (i < hex.length - 2 && hex.charCodeAt(i) === 0x30 && hex.charCodeAt(i + 1) === 0x30) i += 2;
-  const mag = (hex.length - i) / 2;
-  const padded = parseInt(hex.slice(i, i + 2), 16) >= 0x80 ? 1 : 0;
-  return 1 + lengthOctets(mag + padded) + mag + padded;
+  return hex.slice(i);
 }
 
+function hexDigit(c: number): number {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+}
+
+/** UTCTime (1950–2049) or GeneralizedTime, by RFC 5280 §5.1.2.4/§4.1.2.5: 1950-01-01 = −631152000000, 2050-01-01 = 2524608000000. */
 function timeLength(ms: number): number {
-  const y = new Date(ms).getUTCFullYear();
-  return y >= 1950 && y < 2050 ? 15 : 17;
+  return ms >= -631152000000 && ms < 2524608000000 ? 15 : 17;
 }
 
-/** UTCTime/GeneralizedTime of whole seconds, written in place (the same text as der.ts `time`). */
+/** The revocation time (whole seconds) as der.ts `time` writes it, computed without a Date or a string per entry. */
 function writeTime(out: Uint8Array, off: number, ms: number): number {
-  const t = time(new Date(ms));
-  out.set(t, off);
-  return off + t.length;
+  if (timeLength(ms) !== 15) {
+    const t = time(new Date(ms));
+    out.set(t, off);
+    return off + t.length;
+  }
+  const secs = Math.floor(ms / 1000);
+  const days = Math.floor(secs / 86400);
+  let rem = secs - days * 86400;
+  // civil_from_days (H. Hinnant): days since 1970-01-01 → year, month, day
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const hh = Math.floor(rem / 3600);
+  rem -= hh * 3600;
+  const mm = Math.floor(rem / 60);
+  const ss = rem - mm * 60;
+  out[off] = 0x17;
+  out[off + 1] = 13;
+  let p = off + 2;
+  for (const v of [y % 100, m, d, hh, mm, ss]) { out[p++] = 0x30 + Math.floor(v / 10); out[p++] = 0x30 + (v % 10); }
+  out[p++] = 0x5a; // 'Z'
+  return p;
 }
 
 function lengthOctets(n: number): number {
@@ -147,7 +216,9 @@ function lengthOctets(n: number): number {
 }
 
 function writeLength(out: Uint8Array, off: number, n: number): number {
-  const l = derLength(n);
-  out.set(l, off);
-  return off + l.length;
+  if (n < 0x80) { out[off] = n; return off + 1; }
+  const k = lengthOctets(n) - 1;
+  out[off] = 0x80 | k;
+  for (let i = k; i >= 1; i--) { out[off + i] = n & 0xff; n = Math.floor(n / 256); }
+  return off + k + 1;
 }
