@@ -15,6 +15,7 @@ import { CrlPartitions } from './operations/crl-partitions.ts';
 import { Issuance } from './jobs/issuance.ts';
 import { serverUrlSettings, type RevocationUrlSettings } from './domain/revocation-urls.ts';
 import { DirectoryPublisher } from './publish/directory.ts';
+import { S3Publisher } from './publish/s3.ts';
 import { PrepPool } from './jobs/prep-pool.ts';
 import { purgeExpired } from './jobs/purge.ts';
 import { TaskRunner } from './jobs/runner.ts';
@@ -58,7 +59,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const prep = new PrepPool({ size: config.workers, keys, kek });
   // CDP/AIA URLs: filled in once the listening port is known (before the first request is read).
   const urls: RevocationUrlSettings = { crlBaseUrl: config.crlBaseUrl, ocspUrl: config.ocspUrl };
-  const publisher = new DirectoryPublisher(config.bucketsDir);
+  const publisher = config.publisher === 's3' ? new S3Publisher(config.s3) : new DirectoryPublisher(config.bucketsDir);
   const crl = new CrlService({
     store, keys, publisher, log, runner, now, urls, servedDir: join(config.dataDir, 'served'), debounceMs: config.crlDebounceMs, retryMs: config.crlRetryMs,
   });
@@ -92,7 +93,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(config.host, port);
   crl.poke();
-  log.info('listening', { url, port, dataDir: config.dataDir, accounts: [...new Set(credentials.map((c) => c.accountId))] });
+  log.info('listening', { url, port, dataDir: config.dataDir, publisher: publisher.description, accounts: [...new Set(credentials.map((c) => c.accountId))] });
 
   let closing: Promise<void> | null = null;
   return {
@@ -108,6 +109,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await closed;
         await runner.drain();
         await prep.close();
+        if (publisher instanceof S3Publisher) publisher.close();
         await store.close();
         log.info('stopped');
       })();

@@ -30,6 +30,9 @@ export interface Config {
   publicUrl: string | undefined;
   /** Where the default Publisher keeps buckets (one directory per bucket). */
   bucketsDir: string;
+  /** Where CRLs and audit reports go: 'dir' (bucketsDir) or an S3-compatible service. */
+  publisher: 'dir' | 's3';
+  s3: { endpoint: string | undefined; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean };
   crlDebounceMs: number;
   crlRetryMs: number;
   /** Certificates per CRL partition of a PARTITIONED CA. */
@@ -64,7 +67,13 @@ export const OPTIONS = [
   ['', 'OPENPCA_PUBLIC_URL', '(listen address)', 'The URL clients reach this server at, e.g. http://pca.internal:8765; CRL and OCSP URLs in certificates are built on it.'],
   ['', 'OPENPCA_CRL_BASE_URL', '(public URL)', 'Base URL of CRL distribution points in certificates (this server serves GET <base>/crl/<id>.crl); aws = http://<bucket>.s3.<region>.amazonaws.com as on AWS. A CustomCname still wins.'],
   ['', 'OPENPCA_OCSP_URL', '(public URL)/ocsp', 'OCSP URL in certificates (this server answers OCSP there); aws = http://ocsp.acm-pca.<region>.amazonaws.com as on AWS. An OcspCustomCname still wins.'],
-  ['', 'OPENPCA_BUCKETS_DIR', '<data-dir>/buckets', 'Where CRLs and audit reports are published: one directory per S3BucketName.'],
+  ['', 'OPENPCA_PUBLISHER', 'dir', 'Where CRLs and audit reports are published: dir (a directory per S3BucketName under OPENPCA_BUCKETS_DIR) or s3 (an S3-compatible service, settings below).'],
+  ['', 'OPENPCA_BUCKETS_DIR', '<data-dir>/buckets', 'With OPENPCA_PUBLISHER=dir: the directory holding one directory per S3BucketName.'],
+  ['', 'OPENPCA_S3_ENDPOINT', '(AWS)', 'With OPENPCA_PUBLISHER=s3: the S3 endpoint, e.g. http://127.0.0.1:9000 for MinIO; unset = AWS S3 of OPENPCA_S3_REGION.'],
+  ['', 'OPENPCA_S3_REGION', 'us-east-1', 'With OPENPCA_PUBLISHER=s3: the region requests are signed for.'],
+  ['', 'OPENPCA_S3_ACCESS_KEY_ID', '(SDK chain)', 'With OPENPCA_PUBLISHER=s3: access key for the bucket (with OPENPCA_S3_SECRET_ACCESS_KEY); unset = the AWS SDK default chain (environment, profile, instance role).'],
+  ['', 'OPENPCA_S3_SECRET_ACCESS_KEY', '(SDK chain)', 'With OPENPCA_PUBLISHER=s3: the secret for OPENPCA_S3_ACCESS_KEY_ID. Never logged.'],
+  ['', 'OPENPCA_S3_FORCE_PATH_STYLE', 'false', 'With OPENPCA_PUBLISHER=s3: true addresses buckets as <endpoint>/<bucket>/<key> (MinIO, moto, most self-hosted stores).'],
   ['', 'OPENPCA_CRL_DEBOUNCE_MS', '60000', 'Wait after a revocation before the CRL is regenerated (revocations in that window share one CRL).'],
   ['', 'OPENPCA_CRL_RETRY_MS', '900000', 'Wait before a failed CRL generation or publication is tried again.'],
   ['', 'OPENPCA_CRL_PARTITION_SIZE', '10000', 'Certificates per CRL partition of a PARTITIONED CA (then a new partition, with its own CRL, opens).'],
@@ -114,6 +123,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`OPENPCA_ACCOUNT_ID must be 12 digits, got '${accountId}'`);
   const port = int('--port', 'OPENPCA_PORT', 8765, 0);
   if (port > 65535) throw new ConfigError(`--port must be at most 65535, got ${port}`);
+  const publisher = env.OPENPCA_PUBLISHER || 'dir';
+  if (publisher !== 'dir' && publisher !== 's3') throw new ConfigError(`OPENPCA_PUBLISHER must be dir or s3, got '${publisher}'`);
+  if (Boolean(env.OPENPCA_S3_ACCESS_KEY_ID) !== Boolean(env.OPENPCA_S3_SECRET_ACCESS_KEY)) throw new ConfigError('set both OPENPCA_S3_ACCESS_KEY_ID and OPENPCA_S3_SECRET_ACCESS_KEY, or neither');
+  const pathStyle = (env.OPENPCA_S3_FORCE_PATH_STYLE || 'false').toLowerCase();
+  if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`OPENPCA_S3_FORCE_PATH_STYLE must be true or false, got '${env.OPENPCA_S3_FORCE_PATH_STYLE}'`);
+  const forcePathStyle = pathStyle === 'true';
   const sync = (env.OPENPCA_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError(`OPENPCA_SQLITE_SYNCHRONOUS must be FULL or NORMAL, got '${sync}'`);
   return Object.freeze({
@@ -135,6 +150,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     ocspUrl: url('OPENPCA_OCSP_URL'),
     publicUrl: url('OPENPCA_PUBLIC_URL')?.replace(/\/+$/, ''),
     bucketsDir: resolve(env.OPENPCA_BUCKETS_DIR || join(resolve(get('--data-dir', 'OPENPCA_DATA_DIR') ?? './data'), 'buckets')),
+    publisher,
+    s3: {
+      endpoint: url('OPENPCA_S3_ENDPOINT'), region: env.OPENPCA_S3_REGION || 'us-east-1',
+      accessKeyId: env.OPENPCA_S3_ACCESS_KEY_ID || undefined, secretAccessKey: env.OPENPCA_S3_SECRET_ACCESS_KEY || undefined, forcePathStyle,
+    },
     crlDebounceMs: int('', 'OPENPCA_CRL_DEBOUNCE_MS', 60_000, 0),
     crlRetryMs: int('', 'OPENPCA_CRL_RETRY_MS', 900_000, 100),
     crlPartitionSize: int('', 'OPENPCA_CRL_PARTITION_SIZE', 10_000, 1),

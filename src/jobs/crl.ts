@@ -103,7 +103,7 @@ export class CrlService {
     const crl = rc?.CrlConfiguration;
     const status = ca ? visibleStatus(ca, this.d.now()) : 'DELETED';
     if (!ca || !crl?.Enabled || (status !== 'ACTIVE' && status !== 'DISABLED')) {
-      await store.transaction((tx) => tx.crls.unschedule(s.caArn, s.partition));
+      await store.transaction((tx) => tx.crls.unschedule(s.caArn, s.partition, s.requests));
       return;
     }
     try {
@@ -123,7 +123,7 @@ export class CrlService {
       if (expiry !== null) dueAt = Math.min(dueAt, expiry + HOUR + 1000);
       await store.transaction((tx) => tx.crls.published({
         caArn: ca.arn, partition: s.partition, crlNumber: g.crlNumber, thisUpdate: g.thisUpdate, nextUpdate: g.nextUpdate,
-        dueAt: Math.floor(dueAt), bucket: crl.S3BucketName!, objectKey: key, revokedCount: g.revoked,
+        dueAt: Math.floor(dueAt), bucket: crl.S3BucketName!, objectKey: key, revokedCount: g.revoked, requests: s.requests,
       }));
       const ms = (a: number, b: number) => Math.round(b - a);
       log.info('crl published', {

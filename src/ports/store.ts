@@ -97,6 +97,8 @@ export interface CrlState {
   partition: string;
   /** When it should next be generated (epoch ms); null = nothing scheduled. */
   dueAt: number | null;
+  /** Counts schedule requests (revocations, configuration changes): one arriving during a generation is not lost. */
+  requests: number;
   /** The last CRL number handed out (0 = none yet). */
   crlNumber: number;
   thisUpdate: number | null;
@@ -121,18 +123,21 @@ export interface CrlStateRepository {
   ensure(caArn: string, partition: string, at: number): Promise<void>;
   /** Makes every CRL of the CA due at `at` (configuration changed, CA restored). */
   rescheduleCa(caArn: string, at: number): Promise<void>;
-  /** Nothing more to generate (CA no longer publishes). */
-  unschedule(caArn: string, partition: string): Promise<void>;
+  /** Nothing more to generate (CA no longer publishes), unless a request arrived after `requests` was read. */
+  unschedule(caArn: string, partition: string, requests: number): Promise<void>;
   /** The CA's newest CRL partition and how many certificates it holds, or undefined. */
   openPartition(caArn: string): Promise<{ id: string; issued: number } | undefined>;
   /** Counts one more certificate in a partition (created when new, with its CRL due at `at`). */
   addToPartition(caArn: string, id: string, at: number): Promise<void>;
   /** Claims the next CRL number (strictly above the last) for a CRL generated at `at`; returns it. */
   claimNumber(caArn: string, partition: string, at: number): Promise<number>;
-  /** Records a published CRL and when the next one is due. */
-  published(s: Pick<CrlState, 'caArn' | 'partition' | 'crlNumber' | 'thisUpdate' | 'nextUpdate' | 'dueAt' | 'bucket' | 'objectKey' | 'revokedCount'>): Promise<void>;
-  /** Records a failed generation or publication and when to retry. */
-  failed(caArn: string, partition: string, retryAt: number | null, error: string): Promise<void>;
+  /**
+   * Records a published CRL and when the next one is due. `requests` is the count read before generating: when
+   * more requests arrived meanwhile, the earlier due time they set is kept (their revocations may be missing).
+   */
+  published(s: Pick<CrlState, 'caArn' | 'partition' | 'crlNumber' | 'thisUpdate' | 'nextUpdate' | 'dueAt' | 'bucket' | 'objectKey' | 'revokedCount' | 'requests'>): Promise<void>;
+  /** Records a failed generation or publication and when to retry (an earlier due time requested meanwhile is kept). */
+  failed(caArn: string, partition: string, retryAt: number, error: string): Promise<void>;
 }
 
 export type AuditReportStatus = 'CREATING' | 'SUCCESS' | 'FAILED';

@@ -2,7 +2,6 @@
 // Content-Type and canned ACLs, bucket prefixes, path-style addressing, streamed bodies (multipart and single PUT),
 // and failures that name the bucket, key and S3 error code, leave nothing behind and never show credentials.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
@@ -11,6 +10,8 @@ import {
   CreateBucketCommand, GetObjectAclCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand,
   ListObjectsV2Command, S3Client, type Grant,
 } from '@aws-sdk/client-s3';
+import { freePort } from '../../test/helpers/server.ts';
+import { startMoto, type Moto } from '../../test/helpers/moto.ts';
 import { S3Publisher, S3PublishError, type S3PublisherOptions } from './s3.ts';
 
 const MiB = 1024 * 1024;
@@ -18,60 +19,10 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const ACCESS_KEY = 'AKIAOPENPCATESTKEY01';
 const SECRET = 'openpca-test-secret/Do+Not+Leak+7f3c9a';
 
-let moto: ChildProcess | undefined;
+let moto: Moto | undefined;
 let endpoint = '';
 let admin: S3Client;
 const publishers: S3Publisher[] = [];
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-/** Starts moto_server and waits until it answers; fails (never skips) when it is missing or dies. */
-async function startMoto(): Promise<void> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  moto = child;
-  let output = '';
-  const keep = (d: Buffer) => { output = (output + d.toString('utf8')).slice(-4000); };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let failure: string | undefined;
-  child.on('error', (e: NodeJS.ErrnoException) => {
-    failure = e.code === 'ENOENT'
-      ? "moto_server was not found on PATH: install moto with its server extra (pip install 'moto[server]'); CI machines have it"
-      : `moto_server could not be started: ${e.message}`;
-  });
-  child.on('exit', (code, signal) => { failure ??= `moto_server exited (code ${code}, signal ${signal}) before answering:\n${output}`; });
-  endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (failure) throw new Error(failure);
-    try {
-      const r = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.ok) return;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${endpoint} within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopMoto(): Promise<void> {
-  const child = moto;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function publisher(o: Partial<S3PublisherOptions> = {}): S3Publisher {
   const p = new S3Publisher({ endpoint, region: 'us-east-1', accessKeyId: ACCESS_KEY, secretAccessKey: SECRET, forcePathStyle: true, ...o });
@@ -122,14 +73,15 @@ function report(rows: number, throwAfterBytes?: number): { body: AsyncIterable<s
 }
 
 before(async () => {
-  await startMoto();
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   admin = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'admin', secretAccessKey: 'admin' } });
 });
 
 after(async () => {
   for (const p of publishers) p.close();
   admin?.destroy();
-  await stopMoto();
+  await moto?.stop();
 });
 
 describe('S3Publisher', () => {

@@ -104,6 +104,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         ca_arn TEXT NOT NULL,
         partition TEXT NOT NULL,
         due_at INTEGER,
+        requests INTEGER NOT NULL DEFAULT 0,
         crl_number INTEGER NOT NULL DEFAULT 0,
         this_update INTEGER,
         next_update INTEGER,

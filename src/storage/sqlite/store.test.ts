@@ -129,3 +129,25 @@ test('a checkpointer thread that dies is replaced, so the WAL keeps being checkp
     await assertCheckpointed(store, path, 100, 5000);
   } finally { await store.close(); }
 });
+
+test('CRL schedule: a revocation arriving while a CRL is generated is not lost; numbers only grow', async () => {
+  const store = new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite') });
+  try {
+    const ca = 'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/00000000-0000-4000-8000-000000000001';
+    await store.transaction((tx) => tx.crls.ensure(ca, '', 1000));
+    const [due] = await store.read.crls.due(1000, 10);
+    assert.equal(due?.dueAt, 1000);
+    // generation starts from `due`; meanwhile a revocation asks for a CRL at 1200 (the one being made may miss it)
+    await store.transaction((tx) => tx.crls.scheduleBy(ca, '', 1200));
+    const n1 = await store.transaction((tx) => tx.crls.claimNumber(ca, '', 5000));
+    await store.transaction((tx) => tx.crls.published({ caArn: ca, partition: '', crlNumber: n1, thisUpdate: 1, nextUpdate: 2, dueAt: 999_999, bucket: 'b', objectKey: 'k', revokedCount: 0, requests: due!.requests }));
+    assert.equal((await store.read.crls.get(ca, ''))?.dueAt, 1000, 'still due: the request made during generation is kept');
+    // the next generation sees no new request: the midpoint schedule applies
+    const [again] = await store.read.crls.due(1000, 10);
+    const n2 = await store.transaction((tx) => tx.crls.claimNumber(ca, '', 5000)); // same millisecond: previous + 1
+    assert.equal(n2, n1 + 1);
+    await store.transaction((tx) => tx.crls.published({ caArn: ca, partition: '', crlNumber: n2, thisUpdate: 1, nextUpdate: 2, dueAt: 999_999, bucket: 'b', objectKey: 'k', revokedCount: 0, requests: again!.requests }));
+    assert.equal((await store.read.crls.get(ca, ''))?.dueAt, 999_999);
+    assert.ok(await store.transaction((tx) => tx.crls.claimNumber(ca, '', 4000)) > n2, 'a clock that went back still gets a larger number');
+  } finally { await store.close(); }
+});

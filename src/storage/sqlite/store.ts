@@ -424,13 +424,15 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
       },
       async scheduleBy(caArn, partition, at) {
         st(`INSERT INTO crl_state (ca_arn, partition, due_at) VALUES (?, ?, ?)
-            ON CONFLICT (ca_arn, partition) DO UPDATE SET due_at = MIN(COALESCE(due_at, excluded.due_at), excluded.due_at)`).run(caArn, partition, at);
+            ON CONFLICT (ca_arn, partition) DO UPDATE SET due_at = MIN(COALESCE(due_at, excluded.due_at), excluded.due_at), requests = requests + 1`).run(caArn, partition, at);
       },
       async ensure(caArn, partition, at) {
         st('INSERT INTO crl_state (ca_arn, partition, due_at) VALUES (?, ?, ?) ON CONFLICT (ca_arn, partition) DO NOTHING').run(caArn, partition, at);
       },
-      async rescheduleCa(caArn, at) { st('UPDATE crl_state SET due_at = ? WHERE ca_arn = ?').run(at, caArn); },
-      async unschedule(caArn, partition) { st('UPDATE crl_state SET due_at = NULL WHERE ca_arn = ? AND partition = ?').run(caArn, partition); },
+      async rescheduleCa(caArn, at) { st('UPDATE crl_state SET due_at = ?, requests = requests + 1 WHERE ca_arn = ?').run(at, caArn); },
+      async unschedule(caArn, partition, requests) {
+        st('UPDATE crl_state SET due_at = NULL WHERE ca_arn = ? AND partition = ? AND requests = ?').run(caArn, partition, requests);
+      },
       async openPartition(caArn) {
         const r = st('SELECT id, issued FROM crl_partitions WHERE ca_arn = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(caArn) as Row | undefined;
         return r && { id: String(r.id), issued: Number(r.issued) };
@@ -447,12 +449,13 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         return Number(r.crl_number);
       },
       async published(s) {
-        st(`UPDATE crl_state SET crl_number = ?, this_update = ?, next_update = ?, due_at = ?, bucket = ?, object_key = ?, revoked_count = ?,
-            failures = 0, last_error = NULL WHERE ca_arn = ? AND partition = ?`)
-          .run(s.crlNumber, s.thisUpdate, s.nextUpdate, s.dueAt, s.bucket, s.objectKey, s.revokedCount, s.caArn, s.partition);
+        st(`UPDATE crl_state SET crl_number = ?, this_update = ?, next_update = ?, bucket = ?, object_key = ?, revoked_count = ?, failures = 0, last_error = NULL,
+            due_at = CASE WHEN requests = ? THEN ? ELSE MIN(COALESCE(due_at, ?), ?) END WHERE ca_arn = ? AND partition = ?`)
+          .run(s.crlNumber, s.thisUpdate, s.nextUpdate, s.bucket, s.objectKey, s.revokedCount, s.requests, s.dueAt, s.dueAt, s.dueAt, s.caArn, s.partition);
       },
       async failed(caArn, partition, retryAt, error) {
-        st('UPDATE crl_state SET due_at = ?, failures = failures + 1, last_error = ? WHERE ca_arn = ? AND partition = ?').run(retryAt, error, caArn, partition);
+        st('UPDATE crl_state SET due_at = MIN(COALESCE(due_at, ?), ?), failures = failures + 1, last_error = ? WHERE ca_arn = ? AND partition = ?')
+          .run(retryAt, retryAt, error, caArn, partition);
       },
     };
     const auditReports: AuditReportRepository = {
@@ -501,7 +504,7 @@ function toCrlState(r: Row | undefined): CrlState | undefined {
   if (!r) return undefined;
   const num = (v: unknown) => (v === null ? null : Number(v));
   return {
-    caArn: String(r.ca_arn), partition: String(r.partition), dueAt: num(r.due_at), crlNumber: Number(r.crl_number), thisUpdate: num(r.this_update),
+    caArn: String(r.ca_arn), partition: String(r.partition), dueAt: num(r.due_at), requests: Number(r.requests), crlNumber: Number(r.crl_number), thisUpdate: num(r.this_update),
     nextUpdate: num(r.next_update), bucket: (r.bucket as string | null) ?? null, objectKey: (r.object_key as string | null) ?? null,
     revokedCount: Number(r.revoked_count), failures: Number(r.failures), lastError: (r.last_error as string | null) ?? null,
   };
