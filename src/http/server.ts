@@ -46,10 +46,15 @@ export function createApiServer(o: ApiServerOptions): Server {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // OCSP first, and without the API's request id: a responder answers thousands of these a second.
+    if (isOcsp(req, path)) {
+      await serveOcsp(req, res, path);
+      return;
+    }
     const requestId = randomUUID();
     const started = performance.now();
     res.setHeader('x-amzn-RequestId', requestId);
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') {
       send(res, 200, { 'Content-Type': 'application/json' }, '{"status":"ok"}');
       return;
@@ -57,10 +62,6 @@ export function createApiServer(o: ApiServerOptions): Server {
     const crlId = (req.method === 'GET' || req.method === 'HEAD') ? CRL_PATH.exec(path)?.[1] : undefined;
     if (crlId !== undefined) {
       await serveCrl(req, res, crlId.toLowerCase());
-      return;
-    }
-    if (isOcsp(req, path)) {
-      await serveOcsp(req, res, path);
       return;
     }
     if (req.method !== 'POST') {
@@ -144,11 +145,12 @@ export function createApiServer(o: ApiServerOptions): Server {
     const a = await svc.ocsp.respond(der);
     const headers: Record<string, string> = { 'Content-Type': 'application/ocsp-response', 'Content-Length': String(a.body.length) };
     if (a.thisUpdate !== undefined && a.nextUpdate !== undefined) {
-      // RFC 5019 §6.2 caching headers
-      headers['Last-Modified'] = new Date(a.thisUpdate).toUTCString();
-      headers.Expires = new Date(a.nextUpdate).toUTCString();
+      // RFC 5019 §6.2 caching headers (computed once per response, which reused answers share)
+      a.http ??= { lastModified: new Date(a.thisUpdate).toUTCString(), expires: new Date(a.nextUpdate).toUTCString(), etag: `"${createHash('sha1').update(a.body).digest('hex')}"` };
+      headers['Last-Modified'] = a.http.lastModified;
+      headers.Expires = a.http.expires;
       headers['Cache-Control'] = `max-age=${Math.max(0, Math.floor((a.nextUpdate - svc.now()) / 1000))}, public, no-transform, must-revalidate`;
-      headers.ETag = `"${createHash('sha1').update(a.body).digest('hex')}"`;
+      headers.ETag = a.http.etag;
     } else {
       headers['Cache-Control'] = 'no-cache';
     }

@@ -20,10 +20,26 @@ export interface OcspAnswer {
   /** Present on successful responses (for the HTTP caching headers). */
   thisUpdate?: number;
   nextUpdate?: number;
+  /** HTTP caching header values, filled in by the HTTP layer once per (possibly reused) answer. */
+  http?: { lastModified: string; expires: string; etag: string };
+}
+
+/** What the responder needs of a CA, parsed once per CA record (the store hands out the same object until it changes). */
+interface CaFacts { ocsp: boolean; alg: SigningAlgorithm; keyHash: Uint8Array }
+const facts = new WeakMap<CaRecord, CaFacts>();
+function caFacts(ca: CaRecord): CaFacts {
+  let f = facts.get(ca);
+  if (!f) {
+    const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+    f = { ocsp: rc?.OcspConfiguration?.Enabled === true, alg: (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm, keyHash: responderKeyHash(ca.keySpki!) };
+    facts.set(ca, f);
+  }
+  return f;
 }
 
 interface Cached { answer: OcspAnswer; reuseUntil: number }
 const HASHES: readonly OcspHash[] = ['sha1', 'sha256', 'sha384', 'sha512'];
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 const CACHE_MAX = 200_000;
 
 export class OcspResponder {
@@ -63,25 +79,26 @@ export class OcspResponder {
       if (!ca) return { body: ocspErrorResponse(OCSP_STATUS.unauthorized) };
       const now = this.d.now();
       const key = `${ca.arn}|${id.serial}`;
-      const idHex = req.nonce === null ? Buffer.from(id.der).toString('hex') : '';
+      const idHex = req.nonce === null ? hex(id.der) : '';
       if (req.nonce === null) {
         const hit = this.cache.get(key)?.get(idHex);
         if (hit && hit.reuseUntil > now) return hit.answer;
       }
       const gen = this.generation;
-      const cert = await this.d.store.read.certificates.get(ca.arn, id.serial);
+      const cert = await this.d.store.read.certificates.revocationStatus(ca.arn, id.serial);
       if (!cert || cert.status !== 'ISSUED') return { body: ocspErrorResponse(OCSP_STATUS.unauthorized) };
       const status: OcspCertStatus = cert.revokedAt === null
         ? { kind: 'good' }
-        : { kind: 'revoked', time: new Date(cert.revokedAt), reasonCode: (CRL_REASON[cert.revocationReason ?? 'UNSPECIFIED'] ?? 0) || null };
+        : { kind: 'revoked', time: new Date(cert.revokedAt), reasonCode: (CRL_REASON[cert.reason ?? 'UNSPECIFIED'] ?? 0) || null };
       const t = Math.floor(now / 1000) * 1000;
       const thisUpdate = new Date(t);
       const nextUpdate = new Date(t + this.d.validityMs);
+      const f = caFacts(ca);
       const tbs = encodeResponseData({
-        responderKeyHash: responderKeyHash(ca.keySpki!), producedAt: thisUpdate, nonce: req.nonce,
+        responderKeyHash: f.keyHash, producedAt: thisUpdate, nonce: req.nonce,
         responses: [{ certIdDer: id.der, status, thisUpdate, nextUpdate }],
       });
-      const alg = (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm;
+      const alg = f.alg;
       const signer = await this.d.keys.signer(caKeyRef(ca)!);
       const answer: OcspAnswer = { body: encodeSuccessResponse(tbs, alg, await signer.sign(alg, tbs)), thisUpdate: t, nextUpdate: t + this.d.validityMs };
       if (req.nonce === null && gen === this.generation) {
@@ -102,7 +119,7 @@ export class OcspResponder {
   /** The CA a CertID names, if it answers OCSP now (ACTIVE or DISABLED, OCSP enabled), else null. */
   private async findCa(id: OcspCertId): Promise<CaRecord | null> {
     if (id.hash === null) return null;
-    const k = `${id.hash}|${Buffer.from(id.issuerNameHash).toString('hex')}|${Buffer.from(id.issuerKeyHash).toString('hex')}`;
+    const k = `${id.hash}|${hex(id.issuerNameHash)}|${hex(id.issuerKeyHash)}`;
     let arn = this.index.get(k);
     if (arn === undefined && this.d.now() - this.indexedAt > 1000) {
       await this.reindex();
@@ -113,8 +130,7 @@ export class OcspResponder {
     if (!ca || !ca.keySpki || !ca.keyUri) return null;
     const status = visibleStatus(ca, this.d.now());
     if (status !== 'ACTIVE' && status !== 'DISABLED') return null;
-    const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
-    return rc?.OcspConfiguration?.Enabled ? ca : null;
+    return caFacts(ca).ocsp ? ca : null;
   }
 
   /** Rebuilds the issuer-hash index from every CA with an installed certificate (at most once a second). */

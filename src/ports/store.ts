@@ -72,6 +72,8 @@ export interface CertificateRepository {
   markFailed(caArn: string, serial: string, reason: string): Promise<void>;
   /** PENDING certificates (signing was interrupted by a restart) in acceptance order, after an opaque cursor (start with 0). */
   pending(after: number, limit: number): Promise<{ rows: CertificateRecord[]; next: number }>;
+  /** Just what OCSP needs of a certificate: its status and revocation (no blobs read). */
+  revocationStatus(caArn: string, serial: string): Promise<{ status: CertificateStatus; revokedAt: number | null; reason: string | null } | undefined>;
   /** Marks an ISSUED certificate revoked; false when it was not ISSUED or already revoked. */
   revoke(caArn: string, serial: string, at: number, reason: string): Promise<boolean>;
   /**

@@ -375,6 +375,10 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         const rows = st(`SELECT * FROM certificates WHERE status = 'PENDING' AND id > ? ORDER BY id LIMIT ?`).all(after, limit) as Row[];
         return { rows: rows.map((r) => toCert(r)!), next: rows.length ? Number(rows[rows.length - 1]!.id) : after };
       },
+      async revocationStatus(caArn, serial) {
+        const r = st('SELECT status, revoked_at, revocation_reason FROM certificates WHERE ca_arn = ? AND serial = ?').get(caArn, serial) as Row | undefined;
+        return r && { status: r.status as CertificateRecord['status'], revokedAt: r.revoked_at === null ? null : Number(r.revoked_at), reason: (r.revocation_reason as string | null) ?? null };
+      },
       async revoke(caArn, serial, at, reason) {
         return st(`UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'ISSUED' AND revoked_at IS NULL`)
           .run(at, reason, caArn, serial).changes === 1;
