@@ -412,3 +412,33 @@ describe('PARTITIONED CRLs', () => {
     assert.match(wrong.out, /different CRL scope|unable to get certificate CRL/);
   });
 });
+
+describe('durability', () => {
+  test('a revocation acknowledged just before SIGKILL is kept, OCSP says revoked after the restart, and the CRL it scheduled is published', async () => {
+    const dataDir = tempDir('openpca-revoke-kill-');
+    const buckets = tempDir('openpca-revoke-kill-buckets-');
+    const env = { OPENPCA_CRL_DEBOUNCE_MS: '1500', OPENPCA_BUCKETS_DIR: buckets };
+    let s = await startTestServer({ dataDir, env });
+    const saved = pca;
+    pca = sdkClient(s);
+    try {
+      const root = await activeRoot('Kill Root', { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, ExpirationInDays: 1 }, OcspConfiguration: { Enabled: true } });
+      const leaf = await issueLeaf(root.arn, 'kill.example.com');
+      const url = cdpOf(leaf.pem);
+      const first = crlNumber((await waitForCrl(url)).text);
+      await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'KEY_COMPROMISE' }));
+      pca.destroy();
+      assert.equal(await s.stop('SIGKILL'), null, 'killed before the CRL it scheduled (1.5 s later) was made');
+      s = await startTestServer({ dataDir, env, port: Number(new URL(url).port) });
+      pca = sdkClient(s);
+      assert.match(opensslOcsp(root.pem, leaf.pem, aiaOf(leaf.pem)), /Cert Status: revoked/);
+      const { text } = await waitForCrl(url, (t) => crlNumber(t) > first);
+      assert.match(text, new RegExp(`Serial Number: ${leaf.serial.toUpperCase()}`));
+      await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'SUPERSEDED' })), 'RequestAlreadyProcessedException');
+    } finally {
+      pca.destroy();
+      pca = saved;
+      await s.stop('SIGKILL');
+    }
+  });
+});
