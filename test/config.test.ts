@@ -77,7 +77,7 @@ test('a port already in use is reported, not a crash dump', async () => {
 test('the README configuration table lists every option with its flag and default', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   for (const [flag, env, dflt] of OPTIONS) {
-    const row = readme.split('\n').find((l) => l.includes(`\`${env}\``));
+    const row = readme.split('\n').find((l) => l.startsWith('| ') && l.includes(`\`${env}\``));
     assert.ok(row, `README has a row for ${env}`);
     if (flag) assert.ok(row.includes(`\`${flag}\``), `${env} row names ${flag}`);
     assert.ok(row.includes(dflt), `${env} row gives the default ${dflt}`);

@@ -7,7 +7,8 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLNumber, CRLReason, CertificateList, IssuingDistributionPoint } from '@peculiar/asn1-x509';
 import { signArgs } from './algorithms.ts';
 import { CRL_REASON, CrlChanged, encodeCrl, encodeCrlTbs, entryLength, shapeLength, writeEntry, type CrlEntry, type EntryShape } from './crl.ts';
-import { integer, octetString, oid, seq, time } from './der.ts';
+import { bitString, integer, octetString, oid, seq, time } from './der.ts';
+import { algorithmIdentifier } from './certificate.ts';
 import { subjectDer } from './name.ts';
 
 const issuerDer = subjectDer({ CommonName: 'CRL Test CA', Organization: 'OpenPCA' });
@@ -70,7 +71,11 @@ test('a CRL with entries, AKI, CRL number and IDP re-serialises byte for byte th
 test('no revoked certificates: the revokedCertificates field is left out entirely (RFC 5280)', async () => {
   const { tbs, count } = await encodeCrlTbs({ signingAlgorithm: 'SHA256WITHRSA', issuerDer, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + 86_400_000), authorityKeyId: aki, crlNumber: 7 }, () => []);
   assert.equal(count, 0);
-  const parsed = AsnConvert.parse(encodeCrl(tbs, 'SHA256WITHRSA', new Uint8Array(256)), CertificateList);
+  const sig = new Uint8Array(256).fill(7);
+  const expected = seq(Uint8Array.from(tbs), algorithmIdentifier('SHA256WITHRSA'), bitString(sig));
+  const crl = encodeCrl(tbs, 'SHA256WITHRSA', sig); // written in place around the TBS
+  assert.deepEqual(crl, expected, 'the in-place CertificateList equals the one the general writer makes');
+  const parsed = AsnConvert.parse(crl, CertificateList);
   assert.equal(parsed.tbsCertList.revokedCertificates, undefined);
   assert.deepEqual(parsed.tbsCertList.crlExtensions!.map((x) => x.extnID), ['2.5.29.35', '2.5.29.20']);
 });

@@ -114,7 +114,11 @@ export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, siz
   const listHeader = count === 0 ? new Uint8Array(0) : Uint8Array.of(0x30, ...derLength(listLen));
   let contents = listHeader.length + (count === 0 ? 0 : listLen) + tail.length;
   for (const p of head) contents += p.length;
-  const tbs = new Uint8Array(1 + lengthOctets(contents) + contents);
+  // Room before and after, so that encodeCrl can wrap the signed CRL around the TBS in place (no second copy
+  // of a 50 MB list): 6 octets for the outer header, and the algorithm identifier plus signature after it.
+  const whole = new Uint8Array(HEAD_ROOM + 1 + lengthOctets(contents) + contents + TAIL_ROOM);
+  const tbs = whole.subarray(HEAD_ROOM, HEAD_ROOM + 1 + lengthOctets(contents) + contents);
+  roomy.add(tbs);
   const view = Buffer.from(tbs.buffer, tbs.byteOffset, tbs.length);
   let off = 0;
   tbs[off++] = 0x30;
@@ -146,9 +150,28 @@ export class CrlChanged extends Error {
   constructor() { super('the revoked certificates changed while the CRL was being written'); }
 }
 
-/** CertificateList: SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }. */
+const HEAD_ROOM = 6;
+const TAIL_ROOM = 8192;
+/** TBS lists made by encodeCrlTbs, which have room around them in their buffer. */
+const roomy = new WeakSet<Uint8Array>();
+
+/** CertificateList: SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }; in place when it can be. */
 export function encodeCrl(tbs: Uint8Array, alg: SigningAlgorithm, signature: Uint8Array): Uint8Array {
-  return seq(tbs, algorithmIdentifier(alg), bitString(signature));
+  const algId = algorithmIdentifier(alg);
+  const sig = bitString(signature);
+  if (!roomy.has(tbs) || algId.length + sig.length > TAIL_ROOM) return seq(tbs, algId, sig);
+  const buf = new Uint8Array(tbs.buffer, tbs.byteOffset - HEAD_ROOM, HEAD_ROOM + tbs.length + TAIL_ROOM);
+  let end = HEAD_ROOM + tbs.length;
+  buf.set(algId, end);
+  end += algId.length;
+  buf.set(sig, end);
+  end += sig.length;
+  const contents = end - HEAD_ROOM;
+  const start = HEAD_ROOM - 1 - lengthOctets(contents);
+  buf[start] = 0x30;
+  writeLength(buf, start + 1, contents);
+  roomy.delete(tbs); // its buffer now holds the CRL
+  return buf.subarray(start, end);
 }
 
 /** The CRLReason written for an API reason, or null when the entry carries no reasonCode (UNSPECIFIED). */
