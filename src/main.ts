@@ -93,6 +93,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(config.host, port);
   crl.poke();
+  if (!config.publicUrl && (config.host === '0.0.0.0' || config.host === '::') && (!config.crlBaseUrl || !config.ocspUrl)) {
+    log.warn('CRL and OCSP URLs in certificates name the wildcard listen address; set OPENPCA_PUBLIC_URL to the URL clients reach this server at', { url: urls.crlBaseUrl });
+  }
   log.info('listening', { url, port, dataDir: config.dataDir, publisher: publisher.description, accounts: [...new Set(credentials.map((c) => c.accountId))] });
 
   let closing: Promise<void> | null = null;
