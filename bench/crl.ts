@@ -7,10 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, RevokeCertificateCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
-} from '@aws-sdk/client-acm-pca';
+import { IssueCertificateCommand, RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
+import { activeRoot } from './lib.ts';
 import { opensslCsr } from '../test/helpers/certs.ts';
 import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from '../test/helpers/server.ts';
 
@@ -20,21 +18,6 @@ const enc = new TextEncoder();
 const REASONS = ['KEY_COMPROMISE', 'SUPERSEDED', 'UNSPECIFIED', 'CESSATION_OF_OPERATION', 'AFFILIATION_CHANGED'];
 const OPENSSL_REASON: Record<string, string> = { KEY_COMPROMISE: 'keyCompromise', SUPERSEDED: 'superseded', UNSPECIFIED: 'unspecified', CESSATION_OF_OPERATION: 'cessationOfOperation', AFFILIATION_CHANGED: 'affiliationChanged' };
 
-async function activeRoot(pca: ACMPCAClient): Promise<{ arn: string; pem: string }> {
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT',
-    CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'CRL Bench Root' } },
-    RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crl-bench', ExpirationInDays: 7 } },
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
-    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
-  }));
-  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
-  return { arn, pem };
-}
 
 /** Adds `n` revoked certificates of the CA straight into the server's database (a fixture: issuing a million through the API takes an hour). */
 function addRevoked(dataDir: string, caArn: string, n: number, now: number): Array<[string, number, string]> {
@@ -104,7 +87,7 @@ async function main(): Promise<void> {
     const server = await startTestServer({ env: { OPENPCA_CRL_DEBOUNCE_MS: '0', OPENPCA_BUCKETS_DIR: tempDir('openpca-bench-buckets-') } });
     const pca = sdkClient(server);
     try {
-      const root = await activeRoot(pca);
+      const root = await activeRoot(pca, { cn: 'CRL Bench Root', revocation: { CrlConfiguration: { Enabled: true, S3BucketName: 'crl-bench', ExpirationInDays: 7 } } });
       const { csrPem } = opensslCsr('/CN=trigger.bench');
       const { CertificateArn } = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: root.arn, Csr: enc.encode(csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 30 } }));
       const first = await published(server, 0); // the first CRL, after the first issuance

@@ -6,14 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
-import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, waitUntilCertificateAuthorityCSRCreated, waitUntilCertificateIssued, type ACMPCAClient,
-} from '@aws-sdk/client-acm-pca';
 import { signRequest } from '../src/protocol/sigv4.ts';
 import { buildCaCsr } from '../src/x509/csr.ts';
 import { signArgs } from '../src/x509/algorithms.ts';
-import { cpuSeconds, opensslSpeed, requireWrk, threadCpuSeconds, threadTable, wrk } from './lib.ts';
+import { activeRoot, cpuSeconds, opensslSpeed, requireWrk, threadCpuSeconds, threadTable, wrk } from './lib.ts';
 import { CREDS, freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
 
 const args = process.argv.slice(2);
@@ -22,26 +18,10 @@ const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 32);
 const DISTINCT_CSRS = opt('csrs', 2048);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const enc = new TextEncoder();
 const signAsync = promisify(sign);
 
 requireWrk('bench/issue');
 
-async function activeRoot(pca: ACMPCAClient, key: 'EC_prime256v1' | 'RSA_2048'): Promise<string> {
-  const sig = key === 'RSA_2048' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT', CertificateAuthorityConfiguration: { KeyAlgorithm: key, SigningAlgorithm: sig, Subject: { CommonName: `Bench ${key}` } },
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
-    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig, TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
-  }));
-  await waitUntilCertificateIssued({ client: pca, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: arn, CertificateArn });
-  const cert = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(cert) }));
-  return arn;
-}
 
 /** Distinct end-entity CSRs (P-256 keys), more than any server-side cache holds. */
 async function makeCsrs(n: number): Promise<string[]> {
@@ -89,7 +69,7 @@ async function main(): Promise<void> {
   try {
     for (const [key, sig, target] of [['EC_prime256v1', 'SHA256WITHECDSA', 'P-256'], ['RSA_2048', 'SHA256WITHRSA', 'RSA-2048']] as const) {
       if (only && only !== target) continue;
-      const ca = await activeRoot(pca, key);
+      const ca = (await activeRoot(pca, { cn: `Bench ${key}`, key })).arn;
       const script = join(dataDir, `${key}.lua`);
       writeFileSync(script, luaScript(server.port, ca, sig, csrs));
       const speedBefore = opensslSpeed(key === 'RSA_2048' ? 'rsa2048' : 'ecdsap256');

@@ -5,16 +5,13 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, RevokeCertificateCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
-} from '@aws-sdk/client-acm-pca';
+import { IssueCertificateCommand, RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
 import { certificateSubjectDer } from '../src/domain/audit-report.ts';
 import { explicit, integer, NULL, octetString, oid, seq } from '../src/x509/der.ts';
 import { issuerHashes } from '../src/x509/ocsp.ts';
 import { opensslCsr } from '../test/helpers/certs.ts';
 import { freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
-import { cpuSeconds, opensslSpeed, requireWrk, wrk } from './lib.ts';
+import { activeRoot, cpuSeconds, opensslSpeed, requireWrk, wrk } from './lib.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
@@ -24,21 +21,6 @@ const CERTS = 1000;
 const enc = new TextEncoder();
 requireWrk('bench/ocsp');
 
-async function ocspRoot(pca: ACMPCAClient): Promise<{ arn: string; pem: string }> {
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT',
-    CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'OCSP Bench Root' } },
-    RevocationConfiguration: { OcspConfiguration: { Enabled: true } },
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
-    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
-  }));
-  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
-  return { arn, pem };
-}
 
 /** A DER OCSPRequest for one serial (SHA-1 CertID, as openssl and browsers send), with a 16-byte nonce or none. */
 function ocspRequest(nameHash: Uint8Array, keyHash: Uint8Array, serialHex: string, nonce: boolean): Uint8Array {
@@ -59,7 +41,7 @@ async function main(): Promise<void> {
   const server = await startTestServer({ args: ['--log-level', 'warn'], port: await freePort(), nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
   const pca = sdkClient(server);
   try {
-    const root = await ocspRoot(pca);
+    const root = await activeRoot(pca, { cn: 'OCSP Bench Root', revocation: { OcspConfiguration: { Enabled: true } } });
     const ca = new X509Certificate(root.pem);
     const spki = new Uint8Array(ca.publicKey.export({ type: 'spki', format: 'der' }));
     const { nameHash, keyHash } = issuerHashes('sha1', certificateSubjectDer(new Uint8Array(ca.raw)), spki);

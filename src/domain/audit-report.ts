@@ -1,6 +1,6 @@
 // Audit report formatting (REVOCATION.md §6.3–§6.4): record fields, the Java-compatible RFC 2253
 // subject string, and streaming JSON / CSV writers. Pure: no I/O, no store access.
-import { DerError, children, decodeOid, expectTlv, oidContents, readTlv, tlvBytes, tlvValue, type Tlv } from '../x509/der.ts';
+import { DerError, children, decodeOid, expectTlv, oidContents, readTlv, tlvBytes, tlvValue, utcFields, type Tlv } from '../x509/der.ts';
 
 /** One issued certificate as the store hands it to the report writer. */
 export interface AuditRecordInput {
@@ -48,7 +48,6 @@ export const REPORT_CHUNK_CHARS = 64 * 1024;
 const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + String(i));
 const MIN_MS = -62167219200000; // 0000-01-01T00:00:00Z
 const MAX_MS = 253402300799999; // 9999-12-31T23:59:59.999Z
-const DAY_MS = 86_400_000;
 
 /**
  * `yyyy-MM-ddTHH:mm:ss+0000` in UTC; milliseconds are dropped (floor), years must be 0000–9999.
@@ -56,20 +55,7 @@ const DAY_MS = 86_400_000;
  */
 export function auditTimestamp(ms: number): string {
   if (!(ms >= MIN_MS && ms <= MAX_MS)) throw new RangeError(`audit timestamp out of range: ${String(ms)}`);
-  const days = Math.floor(ms / DAY_MS);
-  const secs = Math.floor((ms - days * DAY_MS) / 1000);
-  const hh = Math.floor(secs / 3600);
-  const mi = Math.floor((secs % 3600) / 60);
-  const ss = secs % 60;
-  const z = days + 719_468; // days since 0000-03-01
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const { y, m, d, hh, mi, ss } = utcFields(ms);
   return `${TWO[Math.floor(y / 100)]}${TWO[y % 100]}-${TWO[m]}-${TWO[d]}T${TWO[hh]}:${TWO[mi]}:${TWO[ss]}+0000`;
 }
 

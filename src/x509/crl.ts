@@ -2,7 +2,7 @@
 // buffer sized by a first pass, so a million entries cost one allocation of the CRL's size and no per-entry objects.
 import { algorithmIdentifier, extensionDer } from './certificate.ts';
 import type { SigningAlgorithm } from './algorithms.ts';
-import { ascii, bitString, derLength, explicit, implicit, integerOf, seq, time } from './der.ts';
+import { ascii, bitString, derLength, explicit, implicit, integerOf, seq, time, utcFields } from './der.ts';
 import { authorityKeyIdentifier } from './extensions.ts';
 
 /** RevocationReason (API) → CRLReason (RFC 5280 §5.3.1); REVOCATION.md §1.4. */
@@ -209,27 +209,11 @@ function writeTime(out: Uint8Array, off: number, ms: number): number {
     out.set(t, off);
     return off + t.length;
   }
-  const secs = Math.floor(ms / 1000);
-  const days = Math.floor(secs / 86400);
-  let rem = secs - days * 86400;
-  // civil_from_days (H. Hinnant): days since 1970-01-01 → year, month, day
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const hh = Math.floor(rem / 3600);
-  rem -= hh * 3600;
-  const mm = Math.floor(rem / 60);
-  const ss = rem - mm * 60;
+  const { y, m, d, hh, mi, ss } = utcFields(ms);
   out[off] = 0x17;
   out[off + 1] = 13;
   let p = off + 2;
-  for (const v of [y % 100, m, d, hh, mm, ss]) { out[p++] = 0x30 + Math.floor(v / 10); out[p++] = 0x30 + (v % 10); }
+  for (const v of [y % 100, m, d, hh, mi, ss]) { out[p++] = 0x30 + Math.floor(v / 10); out[p++] = 0x30 + (v % 10); }
   out[p++] = 0x5a; // 'Z'
   return p;
 }

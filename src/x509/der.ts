@@ -99,6 +99,28 @@ export function oid(dotted: string): Uint8Array {
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /**
+ * UTC calendar fields of an instant (whole seconds), by arithmetic alone (H. Hinnant's civil_from_days): for the
+ * hot paths that write millions of timestamps, where a Date and a string per value would dominate.
+ */
+export function utcFields(ms: number): { y: number; m: number; d: number; hh: number; mi: number; ss: number } {
+  const secs = Math.floor(ms / 1000);
+  const days = Math.floor(secs / 86400);
+  let rem = secs - days * 86400;
+  const z = days + 719468; // days since 0000-03-01
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const hh = Math.floor(rem / 3600);
+  rem -= hh * 3600;
+  const mi = Math.floor(rem / 60);
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d, hh, mi, ss: rem - mi * 60 };
+}
+
+/**
  * RFC 5280 §4.1.2.5 Time: UTCTime for 1950–2049, GeneralizedTime otherwise; always seconds and
  * `Z`, never fractions (milliseconds are truncated).
  */
