@@ -303,6 +303,27 @@ describe('OCSP responder', () => {
     const put = await fetch(url, { method: 'PUT', body: 'x' });
     assert.equal(put.status, 405);
   });
+
+  test('400 mutated and truncated requests: every answer is an HTTP 200 OCSP response, never a 5xx, and the server keeps answering', async () => {
+    const d = tempDir('openpca-ocspfuzz-');
+    writeFileSync(join(d, 'ca.pem'), root.pem);
+    writeFileSync(join(d, 'leaf.pem'), leaf.pem);
+    execFileSync('openssl', ['ocsp', '-issuer', join(d, 'ca.pem'), '-cert', join(d, 'leaf.pem'), '-reqout', join(d, 'req.der')], { stdio: 'ignore' });
+    const good = readFileSync(join(d, 'req.der'));
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < 400; i++) {
+      const m = Buffer.from(good.subarray(0, i % 4 === 0 ? Math.floor(Math.random() * good.length) : good.length));
+      for (let k = 0; k < 1 + (i % 3); k++) if (m.length) m[Math.floor(Math.random() * m.length)] = Math.floor(Math.random() * 256);
+      const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: m });
+      assert.equal(r.status, 200);
+      const body = Buffer.from(await r.arrayBuffer());
+      assert.equal(body[0], 0x30);
+      const key = body.length === 5 ? `error ${body[4]}` : 'successful';
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    }
+    assert.ok(!statuses.has('error 2'), `no internalError: ${JSON.stringify([...statuses])}`);
+    assert.match(opensslOcsp(root.pem, leaf.pem, url), /Response verify OK/);
+  });
 });
 
 /** A minimal RFC 4180 parser: quoted fields, doubled quotes, embedded separators and newlines. */

@@ -68,8 +68,9 @@ export class OcspResponder {
     try {
       req = parseOcspRequest(request);
     } catch (e) {
-      if (e instanceof OcspMalformed) return { body: ocspErrorResponse(OCSP_STATUS.malformedRequest) };
-      throw e;
+      // Whatever a request's bytes make the parser throw, the answer is malformedRequest, never a 5xx.
+      if (!(e instanceof OcspMalformed)) this.d.log.warn('ocsp: unexpected parser error', { error: e });
+      return { body: ocspErrorResponse(OCSP_STATUS.malformedRequest) };
     }
     // RFC 5019 §2.1.1: one certificate per request (REVOCATION.md R6).
     if (req.certIds.length !== 1) return { body: ocspErrorResponse(OCSP_STATUS.malformedRequest) };
