@@ -2,7 +2,7 @@
 // buffer sized by a first pass, so a million entries cost one allocation of the CRL's size and no per-entry objects.
 import { algorithmIdentifier, extensionDer } from './certificate.ts';
 import type { SigningAlgorithm } from './algorithms.ts';
-import { ascii, bitString, derLength, explicit, implicit, integerOf, seq, time, utcFields } from './der.ts';
+import { ascii, bitString, derLength, explicit, implicit, integerOf, lengthOctets, putHeader, putTime, seq, time, timeLength } from './der.ts';
 import { authorityKeyIdentifier } from './extensions.ts';
 
 /** RevocationReason (API) → CRLReason (RFC 5280 §5.3.1); REVOCATION.md §1.4. */
@@ -55,14 +55,12 @@ export function writeEntry(out: Uint8Array, off: number, e: CrlEntry, view: Buff
   const padded = hexDigit(hex.charCodeAt(0)) >= 8 ? 1 : 0;
   const serialContents = mag + padded;
   const contents = 1 + lengthOctets(serialContents) + serialContents + timeLength(e.revokedAt) + (code === null ? 0 : REASON_EXT_HEAD.length + 1);
-  out[off++] = 0x30;
-  off = writeLength(out, off, contents);
+  off = putHeader(out, off, 0x30, contents);
   // userCertificate INTEGER: magnitude with a 0x00 pad when its top bit is set (leading zero octets dropped)
-  out[off++] = 0x02;
-  off = writeLength(out, off, serialContents);
+  off = putHeader(out, off, 0x02, serialContents);
   if (padded) out[off++] = 0;
   off += view.write(hex, off, mag, 'hex');
-  off = writeTime(out, off, e.revokedAt);
+  off = putTime(out, off, e.revokedAt);
   if (code !== null) {
     out.set(REASON_EXT_HEAD, off);
     off += REASON_EXT_HEAD.length;
@@ -120,9 +118,7 @@ export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, siz
   const tbs = whole.subarray(HEAD_ROOM, HEAD_ROOM + 1 + lengthOctets(contents) + contents);
   roomy.add(tbs);
   const view = Buffer.from(tbs.buffer, tbs.byteOffset, tbs.length);
-  let off = 0;
-  tbs[off++] = 0x30;
-  off = writeLength(tbs, off, contents);
+  let off = putHeader(tbs, 0, 0x30, contents);
   for (const p of head) { tbs.set(p, off); off += p.length; }
   tbs.set(listHeader, off);
   off += listHeader.length;
@@ -168,8 +164,7 @@ export function encodeCrl(tbs: Uint8Array, alg: SigningAlgorithm, signature: Uin
   end += sig.length;
   const contents = end - HEAD_ROOM;
   const start = HEAD_ROOM - 1 - lengthOctets(contents);
-  buf[start] = 0x30;
-  writeLength(buf, start + 1, contents);
+  putHeader(buf, start, 0x30, contents);
   roomy.delete(tbs); // its buffer now holds the CRL
   return buf.subarray(start, end);
 }
@@ -195,37 +190,4 @@ function stripZeroOctets(hex: string): string {
 
 function hexDigit(c: number): number {
   return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
-}
-
-/** UTCTime (1950–2049) or GeneralizedTime, by RFC 5280 §5.1.2.4/§4.1.2.5: 1950-01-01 = −631152000000, 2050-01-01 = 2524608000000. */
-function timeLength(ms: number): number {
-  return ms >= -631152000000 && ms < 2524608000000 ? 15 : 17;
-}
-
-/** The revocation time (whole seconds) as der.ts `time` writes it, computed without a Date or a string per entry. */
-function writeTime(out: Uint8Array, off: number, ms: number): number {
-  if (timeLength(ms) !== 15) {
-    const t = time(new Date(ms));
-    out.set(t, off);
-    return off + t.length;
-  }
-  const { y, m, d, hh, mi, ss } = utcFields(ms);
-  out[off] = 0x17;
-  out[off + 1] = 13;
-  let p = off + 2;
-  for (const v of [y % 100, m, d, hh, mi, ss]) { out[p++] = 0x30 + Math.floor(v / 10); out[p++] = 0x30 + (v % 10); }
-  out[p++] = 0x5a; // 'Z'
-  return p;
-}
-
-function lengthOctets(n: number): number {
-  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
-}
-
-function writeLength(out: Uint8Array, off: number, n: number): number {
-  if (n < 0x80) { out[off] = n; return off + 1; }
-  const k = lengthOctets(n) - 1;
-  out[off] = 0x80 | k;
-  for (let i = k; i >= 1; i--) { out[off + i] = n & 0xff; n = Math.floor(n / 256); }
-  return off + k + 1;
 }

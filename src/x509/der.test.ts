@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   DerError, bitString, bool, children, decodeOid, derLength, explicit, implicit, integer, integerOf, isSingleTlv, oid,
-  octetString, printableString, readTlv, seq, stringChars, time, tlv, utf8String, ia5String, NULL,
+  octetString, printableString, putGeneralizedTime, putTime, readTlv, seq, stringChars, time, timeLength, tlv, utf8String, ia5String, NULL,
 } from './der.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -93,4 +93,19 @@ test('reader: walks children and rejects truncation, indefinite and non-minimal 
   assert.equal(stringChars(0x0c, new TextEncoder().encode('héllo')), 5);
   assert.equal(stringChars(0x1e, Uint8Array.of(0, 0x41, 0, 0x42)), 2);
   assert.equal(stringChars(0x13, Uint8Array.of(0x41, 0x42, 0x43)), 3);
+});
+
+test('putTime and putGeneralizedTime write what time() writes, for 20,000 instants from year 1 to 9999', () => {
+  const buf = new Uint8Array(32);
+  for (let i = 0; i < 20_000; i++) {
+    const ms = Math.floor(-62135596800000 + Math.random() * (253402300799000 + 62135596800000));
+    const whole = Math.floor(ms / 1000) * 1000;
+    const expected = time(new Date(whole));
+    assert.equal(timeLength(ms), expected.length);
+    assert.deepEqual(buf.subarray(0, putTime(buf, 0, ms)), expected, new Date(ms).toISOString());
+    const y = new Date(whole).getUTCFullYear();
+    const g = Buffer.from(buf.subarray(0, putGeneralizedTime(buf, 0, ms))).toString('latin1');
+    assert.equal(g, `\x18\x0f${String(y).padStart(4, '0')}${new Date(whole).toISOString().slice(5, 19).replace(/[-T:]/g, '')}Z`);
+  }
+  assert.throws(() => putGeneralizedTime(buf, 0, NaN), RangeError);
 });

@@ -2,7 +2,8 @@
 
 // ---------------------------------------------------------------- writer
 
-function lengthOctets(n: number): number {
+/** How many octets the DER length of `n` content bytes takes. */
+export function lengthOctets(n: number): number {
   return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
 }
 
@@ -12,6 +13,43 @@ function writeLength(out: Uint8Array, off: number, n: number): number {
   out[off] = 0x80 | k;
   for (let i = k; i >= 1; i--) { out[off + i] = n & 0xff; n = Math.floor(n / 256); }
   return k + 1;
+}
+
+// In-place writers, for encoders that size a whole structure first and then fill one buffer (CRLs, OCSP).
+
+/** Writes a single-octet tag and the length of `n` content bytes at `off`; returns the offset after them. */
+export function putHeader(out: Uint8Array, off: number, tag: number, n: number): number {
+  out[off] = tag;
+  return off + 1 + writeLength(out, off + 1, n);
+}
+
+/** TLV size of the RFC 5280 Time for an instant: UTCTime (15) for 1950–2049, GeneralizedTime (17) otherwise. */
+export function timeLength(ms: number): 15 | 17 {
+  return ms >= -631152000000 && ms < 2524608000000 ? 15 : 17; // 1950-01-01, 2050-01-01
+}
+
+/** The RFC 5280 Time of `time(new Date(ms))`, written at `off` without a Date or a string; returns the offset after it. */
+export function putTime(out: Uint8Array, off: number, ms: number): number {
+  return timeLength(ms) === 15 ? putTimeDigits(out, off, ms, false) : putGeneralizedTime(out, off, ms);
+}
+
+/** GeneralizedTime 'YYYYMMDDHHMMSSZ' (whole seconds, UTC) at `off`; returns the offset after it. */
+export function putGeneralizedTime(out: Uint8Array, off: number, ms: number): number {
+  return putTimeDigits(out, off, ms, true);
+}
+
+function putTimeDigits(out: Uint8Array, off: number, ms: number, generalized: boolean): number {
+  const { y, m, d, hh, mi, ss } = utcFields(ms);
+  if (!Number.isFinite(y) || y < 0 || y > 9999) throw new RangeError(`time out of range: ${String(ms)}`);
+  out[off] = generalized ? 0x18 : 0x17;
+  out[off + 1] = generalized ? 15 : 13;
+  let p = off + 2;
+  const two = (v: number) => { out[p++] = 0x30 + Math.floor(v / 10); out[p++] = 0x30 + (v % 10); };
+  if (generalized) two(Math.floor(y / 100));
+  two(y % 100);
+  two(m); two(d); two(hh); two(mi); two(ss);
+  out[p++] = 0x5a; // 'Z'
+  return p;
 }
 
 /** The DER length octets for a content length of `n` bytes. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { SigningAlgorithm } from './algorithms.ts';
 import { algorithmIdentifier, ski, subjectPublicKeyBits } from './certificate.ts';
-import { DerError, decodeOid, oid, readTlv, tlvBytes, tlvValue, type Tlv } from './der.ts';
+import { DerError, decodeOid, lengthOctets, oid, putGeneralizedTime, putHeader, readTlv, tlvBytes, tlvValue, type Tlv } from './der.ts';
 
 /** OCSPResponseStatus (RFC 6960 §4.2.1); 4 is unused. */
 export const OCSP_STATUS = {
@@ -63,7 +63,6 @@ const TAG_BIT_STRING = 0x03;
 const TAG_OCTET_STRING = 0x04;
 const TAG_OID = 0x06;
 const TAG_ENUMERATED = 0x0a;
-const TAG_GENERALIZED_TIME = 0x18;
 const TAG_SEQUENCE = 0x30;
 const CTX0 = 0xa0;
 const CTX1 = 0xa1;
@@ -305,19 +304,7 @@ export type OcspCertStatus =
 export interface OcspSingle { certIdDer: Uint8Array; status: OcspCertStatus; thisUpdate: Date; nextUpdate: Date }
 
 /** Size of a TLV header (tag + length octets) for `n` content bytes. */
-function hdr(n: number): number {
-  return n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : n < 0x1000000 ? 5 : 6;
-}
-
-/** Writes a TLV header at `off`; returns the offset after it. */
-function putHdr(out: Uint8Array, off: number, tag: number, n: number): number {
-  out[off++] = tag;
-  if (n < 0x80) { out[off++] = n; return off; }
-  const k = hdr(n) - 2;
-  out[off++] = 0x80 | k;
-  for (let i = k - 1; i >= 0; i--) { out[off + i] = n & 0xff; n = Math.floor(n / 256); }
-  return off + k;
-}
+const hdr = (n: number): number => 1 + lengthOctets(n);
 
 function put(out: Uint8Array, off: number, b: Uint8Array): number {
   out.set(b, off);
@@ -326,32 +313,17 @@ function put(out: Uint8Array, off: number, b: Uint8Array): number {
 
 const GENERALIZED_TIME_LEN = 17; // 0x18 0x0f YYYYMMDDHHMMSSZ
 
-function put2(out: Uint8Array, off: number, v: number): void {
-  out[off] = 0x30 + ((v / 10) | 0);
-  out[off + 1] = 0x30 + (v % 10);
-}
-
-/** GeneralizedTime 'YYYYMMDDHHMMSSZ' (milliseconds truncated) at `off`; returns the offset after it. */
-function putGeneralizedTime(out: Uint8Array, off: number, d: Date, what: string): number {
-  const y = d.getUTCFullYear();
-  if (!Number.isFinite(y) || y < 0 || y > 9999) throw new RangeError(`${what}: time out of range: ${String(d)}`);
-  out[off] = TAG_GENERALIZED_TIME;
-  out[off + 1] = 15;
-  put2(out, off + 2, (y / 100) | 0);
-  put2(out, off + 4, y % 100);
-  put2(out, off + 6, d.getUTCMonth() + 1);
-  put2(out, off + 8, d.getUTCDate());
-  put2(out, off + 10, d.getUTCHours());
-  put2(out, off + 12, d.getUTCMinutes());
-  put2(out, off + 14, d.getUTCSeconds());
-  out[off + 16] = 0x5a; // 'Z'
-  return off + GENERALIZED_TIME_LEN;
+/** GeneralizedTime at `off` (milliseconds truncated); a RangeError names the field when the year is out of 0–9999. */
+function putTimeOf(out: Uint8Array, off: number, d: Date, what: string): number {
+  try { return putGeneralizedTime(out, off, d.getTime()); } catch (e) {
+    throw new RangeError(`${what}: ${(e as Error).message}`);
+  }
 }
 
 /** GeneralizedTime TLV for `d` (whole seconds, UTC). */
 export function generalizedTime(d: Date): Uint8Array {
   const out = alloc(GENERALIZED_TIME_LEN);
-  putGeneralizedTime(out, 0, d, 'GeneralizedTime');
+  putTimeOf(out, 0, d, 'GeneralizedTime');
   return out;
 }
 
@@ -391,36 +363,36 @@ export function encodeResponseData(o: { responderKeyHash: Uint8Array; producedAt
   }
   const content = 24 + GENERALIZED_TIME_LEN + hdr(responsesContent) + responsesContent + (o.nonce !== null ? hdr(extsWrap) + extsWrap : 0);
   const out = alloc(hdr(content) + content);
-  let p = putHdr(out, 0, TAG_SEQUENCE, content);
-  p = putHdr(out, p, CTX2, 22); // responderID byKey [2] EXPLICIT KeyHash
-  p = putHdr(out, p, TAG_OCTET_STRING, 20);
+  let p = putHeader(out, 0, TAG_SEQUENCE, content);
+  p = putHeader(out, p, CTX2, 22); // responderID byKey [2] EXPLICIT KeyHash
+  p = putHeader(out, p, TAG_OCTET_STRING, 20);
   p = put(out, p, o.responderKeyHash);
-  p = putGeneralizedTime(out, p, o.producedAt, 'producedAt');
-  p = putHdr(out, p, TAG_SEQUENCE, responsesContent);
+  p = putTimeOf(out, p, o.producedAt, 'producedAt');
+  p = putHeader(out, p, TAG_SEQUENCE, responsesContent);
   for (let i = 0; i < o.responses.length; i++) {
     const r = o.responses[i] as OcspSingle;
-    p = putHdr(out, p, TAG_SEQUENCE, singleLens[i] as number);
+    p = putHeader(out, p, TAG_SEQUENCE, singleLens[i] as number);
     p = put(out, p, r.certIdDer);
     const s = r.status;
     if (s.kind === 'good') { out[p++] = 0x80; out[p++] = 0; }
     else if (s.kind === 'unknown') { out[p++] = 0x82; out[p++] = 0; }
     else {
-      p = putHdr(out, p, CTX1, statusContentLen(s)); // revoked [1] IMPLICIT RevokedInfo
-      p = putGeneralizedTime(out, p, s.time, 'revocationTime');
+      p = putHeader(out, p, CTX1, statusContentLen(s)); // revoked [1] IMPLICIT RevokedInfo
+      p = putTimeOf(out, p, s.time, 'revocationTime');
       if (s.reasonCode !== null) {
         out[p++] = CTX0; out[p++] = 3; out[p++] = TAG_ENUMERATED; out[p++] = 1; out[p++] = s.reasonCode;
       }
     }
-    p = putGeneralizedTime(out, p, r.thisUpdate, 'thisUpdate');
-    p = putHdr(out, p, CTX0, GENERALIZED_TIME_LEN);
-    p = putGeneralizedTime(out, p, r.nextUpdate, 'nextUpdate');
+    p = putTimeOf(out, p, r.thisUpdate, 'thisUpdate');
+    p = putHeader(out, p, CTX0, GENERALIZED_TIME_LEN);
+    p = putTimeOf(out, p, r.nextUpdate, 'nextUpdate');
   }
   if (o.nonce !== null) {
-    p = putHdr(out, p, CTX1, extsWrap);
-    p = putHdr(out, p, TAG_SEQUENCE, exts);
-    p = putHdr(out, p, TAG_SEQUENCE, ext);
+    p = putHeader(out, p, CTX1, extsWrap);
+    p = putHeader(out, p, TAG_SEQUENCE, exts);
+    p = putHeader(out, p, TAG_SEQUENCE, ext);
     p = put(out, p, NONCE_OID_DER);
-    p = putHdr(out, p, TAG_OCTET_STRING, extOctet);
+    p = putHeader(out, p, TAG_OCTET_STRING, extOctet);
     p = put(out, p, o.nonce);
   }
   if (p !== out.length) throw new Error(`encodeResponseData: wrote ${p} of ${out.length} bytes`);
@@ -445,21 +417,21 @@ export function encodeSuccessResponse(tbsResponseData: Uint8Array, alg: SigningA
   const wrap = hdr(responseBytes) + responseBytes;
   const outer = 3 + hdr(wrap) + wrap;
   const out = alloc(hdr(outer) + outer);
-  let p = putHdr(out, 0, TAG_SEQUENCE, outer);
+  let p = putHeader(out, 0, TAG_SEQUENCE, outer);
   out[p++] = TAG_ENUMERATED; out[p++] = 1; out[p++] = OCSP_STATUS.successful;
-  p = putHdr(out, p, CTX0, wrap);
-  p = putHdr(out, p, TAG_SEQUENCE, responseBytes);
+  p = putHeader(out, p, CTX0, wrap);
+  p = putHeader(out, p, TAG_SEQUENCE, responseBytes);
   p = put(out, p, BASIC_OID_DER);
-  p = putHdr(out, p, TAG_OCTET_STRING, octet);
-  p = putHdr(out, p, TAG_SEQUENCE, basic);
+  p = putHeader(out, p, TAG_OCTET_STRING, octet);
+  p = putHeader(out, p, TAG_SEQUENCE, basic);
   p = put(out, p, tbsResponseData);
   p = put(out, p, algId);
-  p = putHdr(out, p, TAG_BIT_STRING, sigContent);
+  p = putHeader(out, p, TAG_BIT_STRING, sigContent);
   out[p++] = 0;
   p = put(out, p, signature);
   if (withCerts) {
-    p = putHdr(out, p, CTX0, certsSeq);
-    p = putHdr(out, p, TAG_SEQUENCE, certsContent);
+    p = putHeader(out, p, CTX0, certsSeq);
+    p = putHeader(out, p, TAG_SEQUENCE, certsContent);
     for (const c of certs) p = put(out, p, c);
   }
   if (p !== out.length) throw new Error(`encodeSuccessResponse: wrote ${p} of ${out.length} bytes`);
