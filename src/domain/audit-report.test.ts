@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { DerError, bitString, integer, oid, printableString, seq, set, time, tlv, utf8String, ia5String } from '../x509/der.ts';
+import { certificateSubjectDer, rfc2253 } from '../x509/rfc2253.ts';
 import {
-  CSV_HEADER, REPORT_CHUNK_CHARS, auditRecord, auditSerial, auditTimestamp, certificateSubjectDer, compareAuditRecords,
-  csvReport, jsonReport, rfc2253, type AuditRecordInput,
+  CSV_HEADER, REPORT_CHUNK_CHARS, auditRecord, auditSerial, auditTimestamp, compareAuditRecords,
+  csvReport, jsonReport, type AuditRecordInput,
 } from './audit-report.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -2,6 +2,8 @@
 import { fail } from '../contract/errors.ts';
 import type { KeyRef } from '../ports/keys.ts';
 import type { CaRecord } from '../ports/store.ts';
+import type { SigningAlgorithm } from '../x509/algorithms.ts';
+import type { RevocationConfigurationInput } from './revocation-config.ts';
 
 /** The CA's private key as a KeyStore reference, once its key exists (null while CREATING or FAILED). */
 export function caKeyRef(ca: CaRecord): KeyRef | null {
@@ -19,4 +21,14 @@ export function visibleStatus(ca: CaRecord, now: number): VisibleStatus {
 
 export function stateError(ca: CaRecord, status: VisibleStatus, action: string): never {
   throw fail('InvalidStateException', `The certificate authority ${ca.arn} is in the ${status} state and cannot ${action}.`);
+}
+
+/** The CA's stored revocation configuration (defaults filled), or null when it has none. */
+export function caRevocation(ca: CaRecord): RevocationConfigurationInput | null {
+  return ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+}
+
+/** The signing algorithm of the CA's configuration: what it signs its CRLs and OCSP responses with. */
+export function caSigningAlgorithm(ca: CaRecord): SigningAlgorithm {
+  return (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm;
 }

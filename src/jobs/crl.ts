@@ -2,15 +2,13 @@
 // numbered (durably, before it leaves), encoded, signed by the CA key, kept locally for HTTP and published.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { caKeyRef, visibleStatus } from '../domain/authority.ts';
-import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { ObjectAcl, Publisher } from '../ports/publisher.ts';
 import type { CaRecord, CrlState, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
 import { DirectoryPublisher } from '../publish/directory.ts';
-import type { SigningAlgorithm } from '../x509/algorithms.ts';
 import { CrlChanged, encodeCrl, encodeCrlTbs } from '../x509/crl.ts';
 import type { TaskRunner } from './runner.ts';
 
@@ -99,7 +97,7 @@ export class CrlService {
   private async generateAndPublish(s: CrlState): Promise<void> {
     const { store, log } = this.d;
     const ca = await store.read.cas.get(s.caArn);
-    const rc = ca?.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+    const rc = ca ? caRevocation(ca) : null;
     const crl = rc?.CrlConfiguration;
     const status = ca ? visibleStatus(ca, this.d.now()) : 'DELETED';
     if (!ca || !crl?.Enabled || (status !== 'ACTIVE' && status !== 'DISABLED')) {
@@ -139,11 +137,12 @@ export class CrlService {
 
   /** Builds and signs the CRL for a CA (or one partition) now; its number is claimed durably first. */
   async generate(ca: CaRecord, s: Pick<CrlState, 'partition' | 'thisUpdate'>): Promise<GeneratedCrl> {
-    const rc = JSON.parse(ca.revocation ?? '{}') as RevocationConfigurationInput;
-    const crl = rc.CrlConfiguration!;
+    const rc = caRevocation(ca);
+    const crl = rc?.CrlConfiguration;
+    if (!crl?.Enabled) throw new Error(`CA ${ca.arn} does not publish CRLs`);
     const key = caKeyRef(ca);
     if (!key || !ca.caSubjectDer || !ca.caSki) throw new Error(`CA ${ca.arn} has no installed certificate to issue CRLs under`);
-    const alg = (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm;
+    const alg = caSigningAlgorithm(ca);
     const t = this.d.now();
     const crlNumber = await this.d.store.transaction((tx) => tx.crls.claimNumber(ca.arn, s.partition, t));
     const thisUpdate = Math.floor(t / 1000) * 1000 - HOUR;

@@ -1,8 +1,7 @@
 // IssueCertificate: every check up front, the certificate built and signed off the event loop, then committed in one
 // row and the ARN returned. With an issuance delay the row is committed PENDING and signed in the background.
 import { fail } from '../contract/errors.ts';
-import { caKeyRef, stateError, visibleStatus } from '../domain/authority.ts';
-import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { caKeyRef, caRevocation, stateError, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, ocspUri } from '../domain/revocation-urls.ts';
 import type { PrepJob } from '../domain/certificate-prep.ts';
 import { DEFAULT_TEMPLATE_ARN, checkTemplatePathLen, findTemplate } from '../domain/templates.ts';
@@ -50,7 +49,7 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     validity: input.Validity, validityNotBefore: input.ValidityNotBefore, now: ctx.now,
     issuerNotAfter: selfIssue ? null : ca.notAfter, shortLived: !selfIssue && ca.usageMode === 'SHORT_LIVED_CERTIFICATE',
   });
-  const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+  const rc = caRevocation(ca);
   const crlEnabled = rc?.CrlConfiguration?.Enabled === true;
   // PARTITIONED: the certificate is bound to one partition, whose CRL its CDP names (REVOCATION.md §2.5).
   const partition = crlEnabled && !selfIssue && rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? await svc.partitions.assign(caArn) : null;

@@ -1,8 +1,7 @@
 // The OCSP responder (RFC 6960 / RFC 5019; REVOCATION.md §4): finds the CA by the request's issuer hashes, answers
 // good or revoked for certificates it issued (unauthorized otherwise), signed by the CA key. Responses to requests
 // without a nonce are reused until half their validity has passed; a revocation discards them at once.
-import { caKeyRef, visibleStatus } from '../domain/authority.ts';
-import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { CaRecord, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
@@ -30,8 +29,7 @@ const facts = new WeakMap<CaRecord, CaFacts>();
 function caFacts(ca: CaRecord): CaFacts {
   let f = facts.get(ca);
   if (!f) {
-    const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
-    f = { ocsp: rc?.OcspConfiguration?.Enabled === true, alg: (JSON.parse(ca.configuration) as { SigningAlgorithm: SigningAlgorithm }).SigningAlgorithm, keyHash: responderKeyHash(ca.keySpki!) };
+    f = { ocsp: caRevocation(ca)?.OcspConfiguration?.Enabled === true, alg: caSigningAlgorithm(ca), keyHash: responderKeyHash(ca.keySpki!) };
     facts.set(ca, f);
   }
   return f;
@@ -143,7 +141,7 @@ export class OcspResponder {
         if (!ca.caSubjectDer || !ca.keySpki) continue;
         for (const h of HASHES) {
           const { nameHash, keyHash } = issuerHashes(h, ca.caSubjectDer, ca.keySpki);
-          next.set(`${h}|${Buffer.from(nameHash).toString('hex')}|${Buffer.from(keyHash).toString('hex')}`, ca.arn);
+          next.set(`${h}|${hex(nameHash)}|${hex(keyHash)}`, ca.arn);
         }
       }
     }

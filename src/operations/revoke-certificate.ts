@@ -1,7 +1,6 @@
 // RevokeCertificate (REVOCATION.md §1): records the revocation and schedules the CA's CRL; OCSP sees it at once.
 import { fail } from '../contract/errors.ts';
-import { stateError, visibleStatus } from '../domain/authority.ts';
-import type { RevocationConfigurationInput } from '../domain/revocation-config.ts';
+import { caRevocation, stateError, visibleStatus } from '../domain/authority.ts';
 import type { Handler } from './context.ts';
 import { loadCa, reloadInTx } from './context.ts';
 
@@ -47,7 +46,7 @@ export const revokeCertificate: Handler<'RevokeCertificate'> = async (input, ctx
     }
     if (cert.notAfter <= ctx.now) throw fail('InvalidRequestException', `Certificate ${certArn} expired at ${new Date(cert.notAfter).toISOString()}; expired certificates cannot be revoked.`);
     await tx.certificates.revoke(arn, serial, at, input.RevocationReason);
-    const rc = ca.revocation ? (JSON.parse(ca.revocation) as RevocationConfigurationInput) : null;
+    const rc = caRevocation(ca);
     if (!rc?.CrlConfiguration?.Enabled) return false;
     // Coalesced: the first revocation schedules the CRL `debounce` later; those that follow before it ride along.
     const at2 = ctx.now + svc.crl.debounceMs;
