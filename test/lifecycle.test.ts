@@ -72,6 +72,8 @@ test('UpdateCertificateAuthority replaces the revocation configuration, with the
   const arn = await pendingCa();
   setActive(arn, Date.now() + 24 * HOUR);
   await rejects(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: { CrlConfiguration: { Enabled: true } } })), 'InvalidArgsException');
+  // A folder that climbs out of the bucket could never be published (nor served at the URL in certificates).
+  await rejects(pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crl-bucket', CustomPath: 'crls/../up' } as never } })), 'InvalidArgsException');
   await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: arn, RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'crl-bucket', ExpirationInDays: 3 } } }));
   assert.deepEqual((await describe(arn)).RevocationConfiguration, {
     CrlConfiguration: { Enabled: true, ExpirationInDays: 3, S3BucketName: 'crl-bucket', S3ObjectAcl: 'PUBLIC_READ', CrlType: 'COMPLETE' },

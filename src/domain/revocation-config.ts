@@ -54,6 +54,9 @@ export function normaliseRevocation(rc: RevocationConfigurationInput | undefined
       if (!crl.S3BucketName) throw fail('InvalidArgsException', 'CrlConfiguration with Enabled=true requires S3BucketName: the bucket the CRL is published to.');
       checkBucket(crl.S3BucketName);
       if (crl.CustomCname) checkCname(crl.CustomCname, 'CustomCname');
+      if (crl.CustomPath !== undefined && crl.CustomPath !== '/' && crl.CustomPath.split('/').some((seg) => seg === '.' || seg === '..')) {
+        throw fail('InvalidArgsException', `CustomPath '${crl.CustomPath}' has a '.' or '..' segment; give the folder of the CRL object as plain names separated by '/', e.g. pki/crls.`);
+      }
       if (crl.CrlDistributionPointExtensionConfiguration?.OmitExtension && crl.CustomCname) {
         throw fail('InvalidArgsException', 'CustomCname cannot be set when CrlDistributionPointExtensionConfiguration.OmitExtension is true: certificates would carry no CRL distribution point to use it.');
       }
