@@ -49,6 +49,15 @@ export class CrlService {
 
   get debounceMs(): number { return this.d.debounceMs; }
 
+  /** CAs whose complete-CRL bookkeeping is known to exist, so their issuance skips the statement that creates it. */
+  private readonly startedCas = new Set<string>();
+  started(caArn: string): boolean { return this.startedCas.has(caArn); }
+  /** The first certificate naming the CA's CRL was committed (with the CRL's bookkeeping row): make it. */
+  markStarted(caArn: string): void {
+    this.startedCas.add(caArn);
+    this.poke();
+  }
+
   /** Arms the timer for the earliest due CRL (call after anything that schedules one). */
   poke(): void {
     if (this.stopped) return;

@@ -20,9 +20,6 @@ function tokenKey(ctx: RequestContext, caArn: string, token: string) {
   return { account: ctx.accountId, region: ctx.region, operation: 'IssueCertificate', scope: caArn, token };
 }
 
-/** CAs whose CRL bookkeeping row is known to exist: their issuance skips the statement that creates it. */
-const crlStarted = new Set<string>();
-
 export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) => {
   const caArn = input.CertificateAuthorityArn;
   const ca = await loadCa(ctx, caArn);
@@ -86,7 +83,7 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     await tx.cas.addIssued(caArn);
     // The first certificate of a CA that publishes CRLs schedules its first CRL (REVOCATION.md §2.3).
     if (partition) await tx.crls.addToPartition(caArn, partition, ctx.now);
-    else if (crlEnabled && !selfIssue && !crlStarted.has(caArn)) await tx.crls.ensure(caArn, '', ctx.now);
+    else if (crlEnabled && !selfIssue && !svc.crl.started(caArn)) await tx.crls.ensure(caArn, '', ctx.now);
     const arn = `${caArn}/certificate/${hex}`;
     if (input.IdempotencyToken !== undefined) await tx.idempotency.put({ ...tokenKey(ctx, caArn, input.IdempotencyToken), result: arn, createdAt: ctx.now });
     return { arn, hex, collided: false };
@@ -94,7 +91,7 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
   // A 128-bit random serial this CA already used: practically never; start again with a fresh one.
   if (result.collided) return issueCertificate(input, ctx);
   if (partition && result.hex) svc.crl.poke();
-  else if (crlEnabled && !selfIssue && !crlStarted.has(caArn) && result.hex) { crlStarted.add(caArn); svc.crl.poke(); }
+  else if (crlEnabled && !selfIssue && !svc.crl.started(caArn) && result.hex) svc.crl.markStarted(caArn);
   // Not signed yet (an issuance delay is configured, or signing failed and is retried): the background job signs it.
   if (result.hex && !der) svc.issuance.schedule({ caArn, serial: result.hex, tbs, signingAlgorithm: input.SigningAlgorithm, key });
   return { CertificateArn: result.arn };
