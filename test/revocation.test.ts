@@ -463,3 +463,13 @@ describe('durability', () => {
     }
   });
 });
+
+describe('OCSP request size', () => {
+  test('an OCSP POST over 64 KiB gets 413 (a drained one keeps its connection usable), never a 5xx', async () => {
+    const r = await fetch(`${server.url}/ocsp`, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: new Uint8Array(70 * 1024) });
+    assert.equal(r.status, 413);
+    assert.match(await r.text(), /limited to 65536 bytes/);
+    const again = await fetch(`${server.url}/ocsp`, { method: 'POST', headers: { 'Content-Type': 'application/ocsp-request' }, body: 'x' });
+    assert.equal(again.status, 200);
+  });
+});

@@ -1,4 +1,5 @@
-// The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4), GET /healthz for probes.
+// The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4); GET <folder>/<id>.crl serves the CRLs this
+// server publishes; /ocsp (and OCSP requests sent to /) reach the OCSP responder; GET /healthz answers probes.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -127,8 +128,12 @@ export function createApiServer(o: ApiServerOptions): Server {
     let der: Uint8Array;
     if (req.method === 'POST') {
       let body: Buffer;
-      try { body = await readBody(req, OCSP_MAX_BODY); } catch {
-        send(res, 413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }, `OCSP requests are limited to ${OCSP_MAX_BODY} bytes.\n`);
+      try { body = await readBody(req, OCSP_MAX_BODY); } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        // The same rule as for API calls: a drained body keeps the connection, a huge one closes it.
+        const close = closeAfter.has(e);
+        if (close) lingerOnClose(res);
+        send(res, 413, { 'Content-Type': 'text/plain; charset=utf-8', ...(close ? { Connection: 'close' } : {}) }, `OCSP requests are limited to ${OCSP_MAX_BODY} bytes.\n`);
         return;
       }
       der = body;
