@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { IssueCertificateCommand, RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { activeRoot } from './lib.ts';
+import { activeRoot } from '../test/helpers/pki.ts';
 import { opensslCsr } from '../test/helpers/certs.ts';
 import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from '../test/helpers/server.ts';
 

@@ -9,7 +9,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { signRequest } from '../src/protocol/sigv4.ts';
 import { buildCaCsr } from '../src/x509/csr.ts';
 import { signArgs } from '../src/x509/algorithms.ts';
-import { activeRoot, cpuSeconds, opensslSpeed, requireWrk, threadCpuSeconds, threadTable, wrk } from './lib.ts';
+import { activeRoot } from '../test/helpers/pki.ts';
+import { cpuSeconds, opensslSpeed, requireWrk, threadCpuSeconds, threadTable, wrk } from './lib.ts';
 import { CREDS, freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
 
 const args = process.argv.slice(2);

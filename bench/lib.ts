@@ -2,31 +2,6 @@
 // machine's signing baseline, and CPU accounting of the server process from /proc.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, waitUntilCertificateAuthorityCSRCreated, waitUntilCertificateIssued, type ACMPCAClient, type RevocationConfiguration,
-} from '@aws-sdk/client-acm-pca';
-
-/** An ACTIVE root CA: created, its own CSR self-issued with RootCACertificate/V1 (5 years), imported. */
-export async function activeRoot(pca: ACMPCAClient, o: { cn: string; key?: 'EC_prime256v1' | 'RSA_2048'; revocation?: RevocationConfiguration }): Promise<{ arn: string; pem: string }> {
-  const key = o.key ?? 'EC_prime256v1';
-  const sig = key === 'RSA_2048' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
-  const enc = new TextEncoder();
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT',
-    CertificateAuthorityConfiguration: { KeyAlgorithm: key, SigningAlgorithm: sig, Subject: { CommonName: o.cn } },
-    ...(o.revocation ? { RevocationConfiguration: o.revocation } : {}),
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
-    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig, TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
-  }));
-  await waitUntilCertificateIssued({ client: pca, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: arn, CertificateArn });
-  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
-  return { arn, pem };
-}
 
 export function requireWrk(bench: string): void {
   if (spawnSync('wrk', ['--version']).error) {

@@ -11,7 +11,8 @@ import { explicit, integer, NULL, octetString, oid, seq } from '../src/x509/der.
 import { issuerHashes } from '../src/x509/ocsp.ts';
 import { opensslCsr } from '../test/helpers/certs.ts';
 import { freePort, sdkClient, startTestServer, tempDir } from '../test/helpers/server.ts';
-import { activeRoot, cpuSeconds, opensslSpeed, requireWrk, wrk } from './lib.ts';
+import { activeRoot } from '../test/helpers/pki.ts';
+import { cpuSeconds, opensslSpeed, requireWrk, wrk } from './lib.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };

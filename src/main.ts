@@ -74,10 +74,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   if (reports) log.info('writing audit reports interrupted by a restart', { count: reports });
   const resigned = await issuance.resumeAll();
   if (resigned) log.info('signing certificates accepted before a restart', { count: resigned });
-  const purge = async () => {
-    try { await purgeExpired(store, now(), log); } catch (e) { log.error('purge failed', { error: e }); }
+  const purge = async (atStart = false) => {
+    try {
+      if (await purgeExpired(store, now(), log) > 0 || atStart) crl.purged();
+    } catch (e) { log.error('purge failed', { error: e }); }
   };
-  await purge();
+  await purge(true);
   const timer = setInterval(() => void runner.run('purge', purge), config.purgeIntervalMs);
   timer.unref();
 

@@ -2,14 +2,17 @@
 // the certificate, checked by openssl (signature, fields, reasons, verify -crl_check), and the copy in the bucket.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, RevokeCertificateCommand, UpdateCertificateAuthorityCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
+  CreateCertificateAuthorityCommand, DeleteCertificateAuthorityCommand, DescribeCertificateAuthorityCommand, GetCertificateCommand, IssueCertificateCommand, RevokeCertificateCommand, UpdateCertificateAuthorityCommand,
+  waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient, type RevocationConfiguration,
 } from '@aws-sdk/client-acm-pca';
 import { opensslCsr, opensslText } from './helpers/certs.ts';
+import { activeRoot as activeRootCa } from './helpers/pki.ts';
 import { sdkClient, sleep, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -29,20 +32,8 @@ async function rejects(p: Promise<unknown>, name: string, message?: RegExp) {
   await assert.rejects(p, (e: Error) => { assert.equal(e.name, name, e.message); if (message) assert.match(e.message, message); return true; });
 }
 
-async function activeRoot(cn: string, revocation: Record<string, unknown> | undefined, key = 'EC_prime256v1', sig = 'SHA256WITHECDSA'): Promise<{ arn: string; pem: string }> {
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT',
-    CertificateAuthorityConfiguration: { KeyAlgorithm: key as never, SigningAlgorithm: sig as never, Subject: { CommonName: cn, Organization: 'OpenPCA Revocation' } },
-    ...(revocation ? { RevocationConfiguration: revocation } : {}),
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
-    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig as never, TemplateArn: T('RootCACertificate'), Validity: { Type: 'YEARS', Value: 5 },
-  }));
-  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
-  return { arn, pem };
+function activeRoot(cn: string, revocation: RevocationConfiguration | undefined, key: 'EC_prime256v1' | 'RSA_2048' = 'EC_prime256v1'): Promise<{ arn: string; pem: string }> {
+  return activeRootCa(pca, { cn, org: 'OpenPCA Revocation', key, ...(revocation ? { revocation } : {}) });
 }
 
 async function issueLeaf(caArn: string, cn: string, sig = 'SHA256WITHECDSA', validity = { Type: 'DAYS', Value: 30 }): Promise<{ arn: string; pem: string; serial: string }> {
@@ -211,7 +202,7 @@ describe('RevokeCertificate without CRLs, and CA states', () => {
   });
 
   test('CRLs of an RSA CA verify too, and enabling CRLs later publishes at once to the new location', async () => {
-    const root = await activeRoot('Revocation Root RSA', undefined, 'RSA_2048', 'SHA256WITHRSA');
+    const root = await activeRoot('Revocation Root RSA', undefined, 'RSA_2048');
     await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CustomPath: 'pki/crls', ExpirationInDays: 2 } as never } }));
     const leaf = await issueLeaf(root.arn, 'rsa-leaf.example.com', 'SHA256WITHRSA');
     const url2 = cdpOf(leaf.pem);
@@ -456,6 +447,60 @@ describe('durability', () => {
       const { text } = await waitForCrl(url, (t) => crlNumber(t) > first);
       assert.match(text, new RegExp(`Serial Number: ${leaf.serial.toUpperCase()}`));
       await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaf.serial, RevocationReason: 'SUPERSEDED' })), 'RequestAlreadyProcessedException');
+    } finally {
+      pca.destroy();
+      pca = saved;
+      await s.stop('SIGKILL');
+    }
+  });
+});
+
+describe('purge', () => {
+  test('a purged CA\'s served CRLs are removed; files a crash left behind go at the next start, live ones stay', async () => {
+    const dataDir = tempDir('openpca-purge-crl-');
+    const env = { OPENPCA_CRL_DEBOUNCE_MS: '200', OPENPCA_BUCKETS_DIR: tempDir('openpca-purge-crl-buckets-'), OPENPCA_CRL_PARTITION_SIZE: '1' };
+    let s = await startTestServer({ dataDir, env });
+    const saved = pca;
+    pca = sdkClient(s);
+    try {
+      const gone = await activeRoot('Purged Root', { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CrlType: 'PARTITIONED' } as never });
+      const kept = await activeRoot('Kept Root', { CrlConfiguration: { Enabled: true, S3BucketName: BUCKET } });
+      const urls = [cdpOf((await issueLeaf(gone.arn, 'p1.example.com')).pem), cdpOf((await issueLeaf(gone.arn, 'p2.example.com')).pem)];
+      assert.notEqual(urls[0], urls[1], 'two partitions, two CRLs');
+      const keptUrl = cdpOf((await issueLeaf(kept.arn, 'k.example.com')).pem);
+      for (const u of [...urls, keptUrl]) await waitForCrl(u);
+      const servedDir = join(dataDir, 'served', 'crl');
+      const file = (u: string) => join(servedDir, u.split('/').pop()!);
+      assert.ok(urls.every((u) => existsSync(file(u))));
+
+      await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: gone.arn, Status: 'DISABLED' }));
+      await pca.send(new DeleteCertificateAuthorityCommand({ CertificateAuthorityArn: gone.arn, PermanentDeletionTimeInDays: 7 }));
+      assert.equal((await fetchCrl(urls[0]!)).status, 200, 'a DELETED CA, still restorable, keeps its CRLs');
+      const db = new DatabaseSync(join(dataDir, 'openpca.sqlite'));
+      db.prepare('UPDATE certificate_authorities SET restorable_until = ? WHERE arn = ?').run(Date.now() - 1, gone.arn);
+      db.close();
+      await rejects(pca.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: gone.arn })), 'ResourceNotFoundException');
+      for (let i = 0; i < 50 && urls.some((u) => existsSync(file(u))); i++) await sleep(100);
+      for (const u of urls) {
+        assert.equal(existsSync(file(u)), false, 'the purged CA\'s partition CRL file is gone');
+        assert.equal((await fetchCrl(u)).status, 404);
+      }
+
+      // What a crash between a purge and its sweep, or in the middle of a write, leaves behind.
+      const stray = join(servedDir, `${randomUUID()}.crl`);
+      const oldTmp = join(servedDir, `${randomUUID()}.crl.0a1b2c3d4e5f.tmp`);
+      const newTmp = join(servedDir, `${randomUUID()}.crl.0a1b2c3d4e60.tmp`);
+      for (const f of [stray, oldTmp, newTmp]) writeFileSync(f, 'x');
+      utimesSync(oldTmp, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
+      pca.destroy();
+      await s.stop();
+      s = await startTestServer({ dataDir, env, port: Number(new URL(keptUrl).port) });
+      pca = sdkClient(s);
+      for (let i = 0; i < 50 && (existsSync(stray) || existsSync(oldTmp)); i++) await sleep(100);
+      assert.equal(existsSync(stray), false, 'a CRL named by no CA or partition is removed at start');
+      assert.equal(existsSync(oldTmp), false, 'an hour-old temporary file is removed');
+      assert.equal(existsSync(newTmp), true, 'a recent temporary file may be a write in flight: kept');
+      assert.equal((await fetchCrl(keptUrl)).status, 200, 'a live CA\'s CRL is still served');
     } finally {
       pca.destroy();
       pca = saved;

@@ -45,6 +45,11 @@ export interface Config {
   issuanceDelayMs: number;
   /** Worker threads that parse and verify CSRs and build certificates (0 = on the event loop). */
   workers: number;
+  /** Certificates a CA may issue over its lifetime with COMPLETE (or no) CRLs, and with PARTITIONED CRLs. */
+  certificateQuota: number;
+  partitionedCertificateQuota: number;
+  /** Unexpired revoked certificates per CA whose CRL is not PARTITIONED. */
+  revokedQuota: number;
 }
 
 /** Every option: flag, environment variable, default, description. The README's table is written from this. */
@@ -61,6 +66,9 @@ export const OPTIONS = [
   ['', 'OPENPCA_ACCOUNT_ID', '000000000000', 'The 12-digit account that OPENPCA_ACCESS_KEY_ID belongs to.'],
   ['--max-body-bytes', 'OPENPCA_MAX_BODY_BYTES', '6291456', 'Largest request body accepted.'],
   ['--ca-quota', 'OPENPCA_CA_QUOTA', '200', 'CAs per account and region (DELETED ones count until purged).'],
+  ['', 'OPENPCA_CERTIFICATE_QUOTA', '1000000', 'Certificates one CA may issue over its lifetime unless its CRL is PARTITIONED (LimitExceededException beyond).'],
+  ['', 'OPENPCA_PARTITIONED_CERTIFICATE_QUOTA', '100000000', 'Certificates one CA with a PARTITIONED CRL may issue over its lifetime.'],
+  ['', 'OPENPCA_REVOKED_QUOTA', '1000000', 'Unexpired revoked certificates per CA unless its CRL is PARTITIONED (RevokeCertificate answers LimitExceededException beyond).'],
   ['', 'OPENPCA_CREATION_TIMEOUT_MS', '300000', 'A CA still CREATING after this long becomes FAILED (REQUEST_TIMED_OUT).'],
   ['', 'OPENPCA_CREATION_DELAY_MS', '0', 'Extra time a new CA spends in CREATING before its key is made: lets you test waiters and RequestInProgressException.'],
   ['', 'OPENPCA_PURGE_INTERVAL_MS', '60000', 'How often deleted CAs past their restore window are purged.'],
@@ -162,5 +170,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     auditReportIntervalMs: int('', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', 1_800_000, 0),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
     workers: int('--workers', 'OPENPCA_WORKERS', availableParallelism(), 0),
+    certificateQuota: int('', 'OPENPCA_CERTIFICATE_QUOTA', 1_000_000, 1),
+    partitionedCertificateQuota: int('', 'OPENPCA_PARTITIONED_CERTIFICATE_QUOTA', 100_000_000, 1),
+    revokedQuota: int('', 'OPENPCA_REVOKED_QUOTA', 1_000_000, 1),
   });
 }

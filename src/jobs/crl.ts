@@ -1,6 +1,6 @@
 // CRL generation and publication (REVOCATION.md §2.3): one timer armed for the earliest due CRL; each CRL is
 // numbered (durably, before it leaves), encoded, signed by the CA key, kept locally for HTTP and published.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
@@ -74,6 +74,35 @@ export class CrlService {
   async servedCrl(id: string): Promise<Uint8Array | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
     try { return await readFile(join(this.d.servedDir, 'crl', `${id}.crl`)); } catch { return undefined; }
+  }
+
+  /**
+   * Removes served CRLs whose CA has been purged, and temporary files of writes a crash interrupted (run at start and
+   * after each purge; a crash between the purge and this sweep leaves a file the next start removes). Returns how
+   * many files were removed.
+   */
+  async sweepServed(): Promise<number> {
+    const dir = join(this.d.servedDir, 'crl');
+    let names: string[];
+    try { names = await readdir(dir); } catch { return 0; }
+    const live = await this.d.store.read.crls.liveIds();
+    let removed = 0;
+    for (const name of names) {
+      const m = /^(.+)\.crl(\.[0-9a-f]+\.tmp)?$/.exec(name);
+      if (!m) continue;
+      // A temporary file is a write that a crash interrupted, unless it is recent (a write may be in flight).
+      if (m[2] ? (await stat(join(dir, name)).then((s) => s.mtimeMs, () => Infinity)) > this.d.now() - HOUR : live.has(m[1]!)) continue;
+      try { await unlink(join(dir, name)); removed++; } catch (e) { this.d.log.warn('could not remove a served CRL of a purged CA or an interrupted write', { file: name, error: e }); }
+    }
+    return removed;
+  }
+
+  /** A CA was purged: its served CRLs go, in the background. */
+  purged(): void {
+    void this.d.runner.run('crl sweep', async () => {
+      const removed = await this.sweepServed();
+      if (removed) this.d.log.info('removed the served CRLs of purged CAs', { count: removed });
+    });
   }
 
   private arm(at: number): void {

@@ -13,8 +13,6 @@ import { newSerial } from '../x509/serial.ts';
 import type { Handler, RequestContext } from './context.ts';
 import { loadCa } from './context.ts';
 
-/** Lifetime certificate quota per CA (LIFECYCLE.md §11). */
-const QUOTA = { COMPLETE: 1_000_000, PARTITIONED: 100_000_000 } as const;
 
 function tokenKey(ctx: RequestContext, caArn: string, token: string) {
   return { account: ctx.accountId, region: ctx.region, operation: 'IssueCertificate', scope: caArn, token };
@@ -60,7 +58,9 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
   // Checked, built and (normally) signed before anything is written: the one row committed is final, so a
   // certificate is acknowledged only once it is durable, and GetCertificate finds it at once.
   const { tbs, der } = await svc.prep.run(job);
-  const limit = rc?.CrlConfiguration?.CrlType === 'PARTITIONED' ? QUOTA.PARTITIONED : QUOTA.COMPLETE;
+  // Lifetime certificate quota per CA (LIFECYCLE.md §11), higher with PARTITIONED CRLs.
+  const partitioned = rc?.CrlConfiguration?.CrlType === 'PARTITIONED';
+  const limit = partitioned ? svc.config.partitionedCertificateQuota : svc.config.certificateQuota;
 
   const result = await svc.store.transaction(async (tx) => {
     if (input.IdempotencyToken !== undefined) {
@@ -71,7 +71,7 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     if (!cur) throw fail('ResourceNotFoundException', `Could not find certificate authority ${caArn} in account ${ctx.accountId}, region ${ctx.region}.`);
     checkState({ ...ca, status: cur.status, notAfter: cur.notAfter }, ctx.now, selfIssue);
     if (cur.issuedCount >= limit) {
-      throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit with ${limit === QUOTA.PARTITIONED ? 'PARTITIONED' : 'COMPLETE'} CRLs.`);
+      throw fail('LimitExceededException', `Certificate authority ${caArn} has issued ${cur.issuedCount} certificates, its lifetime limit${partitioned ? ' with PARTITIONED CRLs' : ' unless its CRL is PARTITIONED (then it may issue more)'}; create another CA to issue more.`);
     }
     const hex = Buffer.from(job.serial).toString('hex');
     const inserted = await tx.certificates.insert({

@@ -45,8 +45,15 @@ export const revokeCertificate: Handler<'RevokeCertificate'> = async (input, ctx
       throw fail('RequestAlreadyProcessedException', `Certificate ${certArn} was already revoked at ${new Date(cert.revokedAt).toISOString()} (${cert.revocationReason}); the reason cannot be changed.`);
     }
     if (cert.notAfter <= ctx.now) throw fail('InvalidRequestException', `Certificate ${certArn} expired at ${new Date(cert.notAfter).toISOString()}; expired certificates cannot be revoked.`);
-    await tx.certificates.revoke(arn, serial, at, input.RevocationReason);
     const rc = caRevocation(ca);
+    // The quota bounds a complete CRL's size (LIFECYCLE.md §11); a PARTITIONED CA's CRLs stay small whatever it revokes.
+    // The running total is checked first, so the exact count (an index scan) only runs once a CA is near its quota.
+    const quota = svc.config.revokedQuota;
+    if (rc?.CrlConfiguration?.CrlType !== 'PARTITIONED' && await tx.certificates.revokedTotal(arn) >= quota
+      && await tx.certificates.unexpiredRevoked(arn, ctx.now, quota) >= quota) {
+      throw fail('LimitExceededException', `Certificate authority ${arn} already has ${quota} unexpired revoked certificates, its limit unless its CRL is PARTITIONED; the quota frees up as revoked certificates expire.`);
+    }
+    await tx.certificates.revoke(arn, serial, at, input.RevocationReason);
     if (!rc?.CrlConfiguration?.Enabled) return false;
     // Coalesced: the first revocation schedules the CRL `debounce` later; those that follow before it ride along.
     const at2 = ctx.now + svc.crl.debounceMs;

@@ -74,8 +74,12 @@ export interface CertificateRepository {
   pending(after: number, limit: number): Promise<{ rows: CertificateRecord[]; next: number }>;
   /** Just what OCSP needs of a certificate: its status and revocation (no blobs read). */
   revocationStatus(caArn: string, serial: string): Promise<{ status: CertificateStatus; revokedAt: number | null; reason: string | null } | undefined>;
-  /** Marks an ISSUED certificate revoked; false when it was not ISSUED or already revoked. */
+  /** Marks an ISSUED certificate revoked and counts it in the CA's revocations; false when it was not ISSUED or already revoked. */
   revoke(caArn: string, serial: string, at: number, reason: string): Promise<boolean>;
+  /** Revocations the CA has ever recorded (expired certificates included): a cheap upper bound for the quota check. */
+  revokedTotal(caArn: string): Promise<number>;
+  /** Revoked certificates of the CA whose notAfter is after `now`, counted up to `upTo` at most. */
+  unexpiredRevoked(caArn: string, now: number, upTo: number): Promise<number>;
   /**
    * The revoked certificates a CRL lists, in ascending serial order: those of the CA (of one partition when
    * `partition` is given) whose notAfter is after `listedAfter`. Streams in batches: safe for millions of rows.
@@ -115,6 +119,8 @@ export interface CrlState {
 export interface CrlStateRepository {
   get(caArn: string, partition: string): Promise<CrlState | undefined>;
   forCa(caArn: string): Promise<CrlState[]>;
+  /** Every id a CRL can be named by: each stored CA's id (DELETED ones included until purged) and each CRL partition's. */
+  liveIds(): Promise<Set<string>>;
   /** CRLs due at or before `now`, earliest first. */
   due(now: number, limit: number): Promise<CrlState[]>;
   /** The earliest due time of any CRL, or null. */

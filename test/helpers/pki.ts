@@ -1,8 +1,12 @@
-// Test helpers for PKI checks: openssl as the oracle for RSA/EC CSRs, node:crypto for ML-DSA ones.
+// Test helpers for PKI checks: openssl as the oracle for RSA/EC CSRs, node:crypto for ML-DSA ones; an ACTIVE root CA in one call.
 import { spawnSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
+import {
+  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
+  IssueCertificateCommand, waitUntilCertificateAuthorityCSRCreated, waitUntilCertificateIssued, type ACMPCAClient, type RevocationConfiguration,
+} from '@aws-sdk/client-acm-pca';
 
 /** `openssl req -verify` on a PEM CSR (one run); returns openssl's text dump, subject line included. Throws if it does not verify. */
 export function opensslVerifyCsr(pem: string): string {
@@ -29,4 +33,25 @@ export function verifyMlDsaCsr(pem: string): { signatureOid: string } {
   const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
   if (!verify(null, tbs, key, Buffer.from(csr.signature))) throw new Error('ML-DSA CSR signature does not verify');
   return { signatureOid: csr.signatureAlgorithm.algorithm };
+}
+
+/** An ACTIVE root CA: created, its own CSR self-issued with RootCACertificate/V1 (5 years), imported. */
+export async function activeRoot(pca: ACMPCAClient, o: { cn: string; org?: string; key?: 'EC_prime256v1' | 'RSA_2048'; revocation?: RevocationConfiguration }): Promise<{ arn: string; pem: string }> {
+  const key = o.key ?? 'EC_prime256v1';
+  const sig = key === 'RSA_2048' ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
+  const enc = new TextEncoder();
+  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
+    CertificateAuthorityType: 'ROOT',
+    CertificateAuthorityConfiguration: { KeyAlgorithm: key, SigningAlgorithm: sig, Subject: { CommonName: o.cn, ...(o.org ? { Organization: o.org } : {}) } },
+    ...(o.revocation ? { RevocationConfiguration: o.revocation } : {}),
+  }))).CertificateAuthorityArn!;
+  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
+  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
+  const { CertificateArn } = await pca.send(new IssueCertificateCommand({
+    CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: sig, TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 5 },
+  }));
+  await waitUntilCertificateIssued({ client: pca, maxWaitTime: 30, minDelay: 1 }, { CertificateAuthorityArn: arn, CertificateArn });
+  const pem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn }))).Certificate!;
+  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(pem) }));
+  return { arn, pem };
 }

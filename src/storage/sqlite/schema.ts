@@ -136,4 +136,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX audit_reports_by_ca ON audit_reports (ca_arn, created_at);
     `,
   },
+  {
+    // The revoked-certificate quota: a running count of revocations per CA, so RevokeCertificate counts unexpired
+    // revoked certificates (an index range scan) only once a CA has revoked as many as its quota.
+    version: 4,
+    sql: `
+      ALTER TABLE ca_counters ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+      INSERT INTO ca_counters (ca_arn, issued) SELECT arn, 0 FROM certificate_authorities WHERE true ON CONFLICT (ca_arn) DO NOTHING;
+      UPDATE ca_counters SET revoked = (SELECT COUNT(*) FROM certificates c WHERE c.ca_arn = ca_counters.ca_arn AND c.revoked_at IS NOT NULL);
+    `,
+  },
 ];

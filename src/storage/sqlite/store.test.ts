@@ -151,3 +151,33 @@ test('CRL schedule: a revocation arriving while a CRL is generated is not lost; 
     assert.ok(await store.transaction((tx) => tx.crls.claimNumber(ca, '', 4000)) > n2, 'a clock that went back still gets a larger number');
   } finally { await store.close(); }
 });
+
+test('migration 4 counts the revocations a version-3 database already holds; revoke keeps counting', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'openpca-store-')), 'db.sqlite');
+  const { DatabaseSync } = await import('node:sqlite');
+  const { MIGRATIONS } = await import('./schema.ts');
+  const old = new DatabaseSync(path);
+  old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  for (const m of MIGRATIONS.filter((x) => x.version <= 3)) { old.exec(m.sql); old.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(m.version); }
+  const arn = 'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-1111-1111-1111-111111111111';
+  old.prepare(`INSERT INTO certificate_authorities (arn, id, account, region, type, status, configuration, usage_mode, key_storage_security_standard, key_algorithm, created_at, last_state_change_at)
+               VALUES (?, 'x', '123456789012', 'us-east-1', 'ROOT', 'ACTIVE', '{}', 'GENERAL_PURPOSE', 'FIPS_140_2_LEVEL_3_OR_HIGHER', 'EC_prime256v1', 0, 0)`).run(arn);
+  const cert = old.prepare(`INSERT INTO certificates (ca_arn, serial, status, tbs, signing_algorithm, template_arn, not_before, not_after, issued_at, requested_by, revoked_at, revocation_reason)
+                            VALUES (?, ?, 'ISSUED', x'00', 'SHA256WITHECDSA', 't', 0, ?, 0, 'k', ?, ?)`);
+  cert.run(arn, '01', 4e12, 1000, 'SUPERSEDED');
+  cert.run(arn, '02', 1000, 500, 'KEY_COMPROMISE'); // revoked, since expired
+  cert.run(arn, '03', 4e12, null, null);
+  old.prepare('INSERT INTO ca_counters (ca_arn, issued) VALUES (?, 3)').run(arn);
+  old.close();
+
+  const store = new SqliteStore({ path });
+  assert.equal(await store.read.certificates.revokedTotal(arn), 2);
+  assert.equal(await store.read.certificates.unexpiredRevoked(arn, 2000, 10), 1);
+  assert.equal(await store.read.certificates.unexpiredRevoked(arn, 0, 10), 2);
+  assert.equal(await store.read.certificates.unexpiredRevoked(arn, 0, 1), 1, 'counted up to the bound only');
+  await store.transaction(async (tx) => { assert.equal(await tx.certificates.revoke(arn, '03', 3000, 'UNSPECIFIED'), true); });
+  await store.transaction(async (tx) => { assert.equal(await tx.certificates.revoke(arn, '03', 3000, 'UNSPECIFIED'), false, 'twice is not counted twice'); });
+  assert.equal(await store.read.certificates.revokedTotal(arn), 3);
+  assert.equal(await store.read.certificates.revokedTotal('arn:unknown'), 0);
+  await store.close();
+});

@@ -380,8 +380,19 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
         return r && { status: r.status as CertificateRecord['status'], revokedAt: r.revoked_at === null ? null : Number(r.revoked_at), reason: (r.revocation_reason as string | null) ?? null };
       },
       async revoke(caArn, serial, at, reason) {
-        return st(`UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'ISSUED' AND revoked_at IS NULL`)
+        const done = st(`UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'ISSUED' AND revoked_at IS NULL`)
           .run(at, reason, caArn, serial).changes === 1;
+        if (done) st('INSERT INTO ca_counters (ca_arn, revoked) VALUES (?, 1) ON CONFLICT (ca_arn) DO UPDATE SET revoked = revoked + 1').run(caArn);
+        return done;
+      },
+      async revokedTotal(caArn) {
+        const r = st('SELECT revoked FROM ca_counters WHERE ca_arn = ?').get(caArn) as Row | undefined;
+        return r ? Number(r.revoked) : 0;
+      },
+      async unexpiredRevoked(caArn, now, upTo) {
+        const r = st(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM certificates INDEXED BY certificates_revoked_all
+                      WHERE ca_arn = ? AND revoked_at IS NOT NULL AND not_after > ? LIMIT ?)`).get(caArn, now, upTo) as Row;
+        return Number(r.n);
       },
       revoked(caArn, partition, listedAfter) {
         // Own statement per iteration: a cached one would be reset by a second, concurrent iteration. Rows come as
@@ -419,6 +430,11 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
     const crls: CrlStateRepository = {
       async get(caArn, partition) { return toCrlState(st('SELECT * FROM crl_state WHERE ca_arn = ? AND partition = ?').get(caArn, partition) as Row | undefined); },
       async forCa(caArn) { return (st('SELECT * FROM crl_state WHERE ca_arn = ? ORDER BY partition').all(caArn) as Row[]).map((r) => toCrlState(r)!); },
+      async liveIds() {
+        const rows = st(`SELECT id FROM certificate_authorities UNION ALL SELECT id FROM crl_partitions
+                         UNION ALL SELECT partition FROM crl_state WHERE partition <> ''`).all() as Row[];
+        return new Set(rows.map((r) => String(r.id)));
+      },
       async due(now, limit) {
         return (st('SELECT * FROM crl_state WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]).map((r) => toCrlState(r)!);
       },
