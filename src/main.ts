@@ -10,8 +10,9 @@ import { createApiServer } from './http/server.ts';
 import { CaCreation } from './jobs/ca-creation.ts';
 import { CrlService } from './jobs/crl.ts';
 import { AuditReports } from './jobs/audit-reports.ts';
-import { OcspResponder } from './operations/ocsp.ts';
-import { CrlPartitions } from './operations/crl-partitions.ts';
+import { OcspResponder } from './revocation/ocsp-responder.ts';
+import { CrlPartitions } from './revocation/crl-partitions.ts';
+import { OcspListeners } from './revocation/ocsp-listeners.ts';
 import { Issuance } from './jobs/issuance.ts';
 import { serverUrlSettings, type RevocationUrlSettings } from './domain/revocation-urls.ts';
 import { DirectoryPublisher } from './publish/directory.ts';
@@ -49,7 +50,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const { credentials, created } = loadCredentials(config.dataDir, config.bootstrap);
   const byKey = new Map<string, Credential>(credentials.map((c) => [c.accessKeyId, c]));
 
-  const store = new SqliteStore({ path: join(config.dataDir, 'openpca.sqlite'), synchronous: config.sqliteSynchronous, onError: (e) => log.error('storage', { error: e }) });
+  const dbPath = join(config.dataDir, 'openpca.sqlite');
+  const store = new SqliteStore({ path: dbPath, synchronous: config.sqliteSynchronous, onError: (e) => log.error('storage', { error: e }) });
   const keys = new SoftwareKeyStore(kek);
   const runner = new TaskRunner(log);
   const now = () => Date.now();
@@ -66,7 +68,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const audit = new AuditReports({ store, publisher, log, runner });
   const ocsp = new OcspResponder({ store, keys, log, now, validityMs: config.ocspValidityMs });
   const partitions = new CrlPartitions({ store, size: config.crlPartitionSize, uuid: randomUUID });
-  const svc: Services = { store, keys, creation, issuance, prep, crl, audit, ocsp, partitions, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID };
+  // The dedicated OCSP port listens before the API does: the OCSP URL in certificates names its port.
+  const ocspListeners = config.ocspPort === undefined ? null : await OcspListeners.start(config.ocspWorkers, {
+    dbPath, kek, host: config.host, port: config.ocspPort, validityMs: config.ocspValidityMs, drainMax: config.maxBodyBytes, logLevel: config.logLevel,
+  }, log);
+  const svc: Services = {
+    store, keys, creation, issuance, prep, crl, audit, ocsp, ocspListeners, partitions, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID,
+  };
 
   const resumed = await creation.resumeAll();
   if (resumed) log.info('resuming CA creation interrupted by a restart', { count: resumed });
@@ -88,7 +96,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
       server.off('error', reject);
-      Object.assign(urls, serverUrlSettings(config, listenUrl(config.host, (server.address() as AddressInfo).port)));
+      Object.assign(urls, serverUrlSettings(config, listenUrl(config.host, (server.address() as AddressInfo).port), ocspListeners?.port));
       resolve();
     });
   });
@@ -98,7 +106,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   if (!config.publicUrl && (config.host === '0.0.0.0' || config.host === '::') && (!config.crlBaseUrl || !config.ocspUrl)) {
     log.warn('CRL and OCSP URLs in certificates name the wildcard listen address; set OPENPCA_PUBLIC_URL to the URL clients reach this server at', { url: urls.crlBaseUrl });
   }
-  log.info('listening', { url, port, dataDir: config.dataDir, publisher: publisher.description, accounts: [...new Set(credentials.map((c) => c.accountId))] });
+  log.info('listening', { url, port, ...(ocspListeners ? { ocsp: { port: ocspListeners.port, listeners: config.ocspWorkers } } : {}), dataDir: config.dataDir, publisher: publisher.description, accounts: [...new Set(credentials.map((c) => c.accountId))] });
 
   let closing: Promise<void> | null = null;
   return {
@@ -114,6 +122,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await closed;
         await runner.drain();
         await prep.close();
+        await ocspListeners?.close();
         if (publisher instanceof S3Publisher) publisher.close();
         await store.close();
         log.info('stopped');

@@ -60,6 +60,12 @@ test('bad configuration stops with exit code 2 and says what is wrong', () => {
   r = run(['serve', '--data-dir', tempDir()], { OPENPCA_KEK: 'dG9vIHNob3J0' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /32 bytes, base64/);
+  r = run(['serve', '--port', '9000', '--ocsp-port', '9000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--ocsp-port must differ from --port/);
+  r = run(['serve', '--port', '0'], { OPENPCA_OCSP_PORT: '0', OPENPCA_OCSP_WORKERS: '0' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /OPENPCA_OCSP_WORKERS must be an integer ≥ 1/);
   r = run(['help']);
   assert.equal(r.status, 0);
   for (const [, env] of OPTIONS) assert.ok(r.stdout.includes(env), `help lists ${env}`);
@@ -71,6 +77,10 @@ test('a port already in use is reported, not a crash dump', async () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'serve', '--port', String(first.port), '--data-dir', tempDir()], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /EADDRINUSE|address already in use/i);
+    // The same for the dedicated OCSP port (its listener threads report why they could not start).
+    const o = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--ocsp-port', String(first.port), '--data-dir', tempDir()], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.equal(o.status, 1);
+    assert.match(o.stderr, /OCSP listener could not start on port \d+: .*(EADDRINUSE|address already in use)/i);
   } finally { await first.stop(); }
 });
 

@@ -455,6 +455,61 @@ describe('durability', () => {
   });
 });
 
+describe('dedicated OCSP port (listener threads)', () => {
+  test('AIA names the OCSP port; several listener threads answer; a revocation reaches every thread\'s reused responses before it is acknowledged', async () => {
+    const dataDir = tempDir('openpca-ocsp-port-');
+    let s = await startTestServer({ dataDir, env: { OPENPCA_OCSP_PORT: '0', OPENPCA_OCSP_WORKERS: '3' } });
+    const saved = pca;
+    pca = sdkClient(s);
+    try {
+      const listening = JSON.parse(s.logs.find((l) => l.includes('"msg":"listening"'))!) as { ocsp?: { port: number; listeners: number } };
+      assert.equal(listening.ocsp?.listeners, 3);
+      const root = await activeRoot('OCSP Port Root', { OcspConfiguration: { Enabled: true } });
+      const leaves = [await issueLeaf(root.arn, 'port1.example.com'), await issueLeaf(root.arn, 'port2.example.com')];
+      const url = aiaOf(leaves[0]!.pem);
+      assert.equal(url, `http://127.0.0.1:${listening.ocsp!.port}/ocsp`);
+      assert.notEqual(listening.ocsp!.port, s.port);
+      const first = opensslOcsp(root.pem, leaves[0]!.pem, url);
+      assert.match(first, /Response verify OK/);
+      assert.match(first, /Cert Status: good/);
+      assert.match(first, /OCSP Nonce:/);
+      // Each openssl run is a new connection, which the kernel hands to any of the three threads: after a dozen,
+      // every thread has (almost surely) cached a nonce-less "good" for this certificate.
+      for (let i = 0; i < 12; i++) assert.match(opensslOcsp(root.pem, leaves[0]!.pem, url, ['-no_nonce']), /Cert Status: good/);
+      await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[0]!.serial, RevocationReason: 'CESSATION_OF_OPERATION' }));
+      for (let i = 0; i < 12; i++) {
+        const out = opensslOcsp(root.pem, leaves[0]!.pem, url, ['-no_nonce']);
+        assert.match(out, /Cert Status: revoked/, `request ${i} after the revocation`);
+        assert.match(out, /Revocation Reason: cessationOfOperation \(0x5\)/);
+      }
+      assert.match(opensslOcsp(root.pem, leaves[1]!.pem, url), /Cert Status: good/);
+      // The API port keeps answering OCSP too; the OCSP port answers nothing else.
+      assert.match(opensslOcsp(root.pem, leaves[0]!.pem, `${s.url}/ocsp`), /Cert Status: revoked/);
+      const base = `http://127.0.0.1:${listening.ocsp!.port}`;
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+      assert.equal((await fetch(`${base}/crl/${root.arn.split('/').pop()}.crl`)).status, 404);
+      const garbage = await fetch(`${base}/anything`, { method: 'POST', body: 'not DER' });
+      assert.deepEqual([...new Uint8Array(await garbage.arrayBuffer())], [0x30, 0x03, 0x0a, 0x01, 0x01], 'malformedRequest');
+      // A CA change made through the API (OCSP disabled) is seen by the threads' own connections at once.
+      await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, RevocationConfiguration: { OcspConfiguration: { Enabled: false } } }));
+      assert.match(opensslOcsp(root.pem, leaves[1]!.pem, url), /Responder Error: unauthorized \(6\)/);
+      await pca.send(new UpdateCertificateAuthorityCommand({ CertificateAuthorityArn: root.arn, RevocationConfiguration: { OcspConfiguration: { Enabled: true } } }));
+
+      // After a restart the same port comes back (configured explicitly now), and the revocation stands.
+      pca.destroy();
+      await s.stop();
+      s = await startTestServer({ dataDir, env: { OPENPCA_OCSP_PORT: String(listening.ocsp!.port), OPENPCA_OCSP_WORKERS: '2' } });
+      pca = sdkClient(s);
+      assert.match(opensslOcsp(root.pem, leaves[0]!.pem, url, ['-no_nonce']), /Cert Status: revoked/);
+      assert.match(opensslOcsp(root.pem, leaves[1]!.pem, url), /Cert Status: good/);
+    } finally {
+      pca.destroy();
+      pca = saved;
+      await s.stop('SIGKILL');
+    }
+  });
+});
+
 describe('purge', () => {
   test('a purged CA\'s served CRLs are removed; files a crash left behind go at the next start, live ones stay', async () => {
     const dataDir = tempDir('openpca-purge-crl-');

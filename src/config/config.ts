@@ -41,6 +41,9 @@ export interface Config {
   auditReportIntervalMs: number;
   /** OCSP responses are valid (nextUpdate − thisUpdate) this long. */
   ocspValidityMs: number;
+  /** A dedicated OCSP port answered by `ocspWorkers` listener threads (undefined: OCSP on the API port only; 0: any free port). */
+  ocspPort: number | undefined;
+  ocspWorkers: number;
   /** Artificial wait before an accepted certificate is signed, so clients exercise RequestInProgressException. */
   issuanceDelayMs: number;
   /** Worker threads that parse and verify CSRs and build certificates (0 = on the event loop). */
@@ -85,6 +88,8 @@ export const OPTIONS = [
   ['', 'OPENPCA_CRL_DEBOUNCE_MS', '60000', 'Wait after a revocation before the CRL is regenerated (revocations in that window share one CRL).'],
   ['', 'OPENPCA_CRL_RETRY_MS', '900000', 'Wait before a failed CRL generation or publication is tried again.'],
   ['', 'OPENPCA_CRL_PARTITION_SIZE', '10000', 'Certificates per CRL partition of a PARTITIONED CA (then a new partition, with its own CRL, opens).'],
+  ['--ocsp-port', 'OPENPCA_OCSP_PORT', '(none)', 'A dedicated OCSP port, answered by listener threads (OPENPCA_OCSP_WORKERS of them) besides /ocsp on the API port; OCSP URLs in certificates then name it. Unset: OCSP on the API port only, answered on the event loop.'],
+  ['', 'OPENPCA_OCSP_WORKERS', '(cores)', 'With OPENPCA_OCSP_PORT: listener threads sharing that port.'],
   ['', 'OPENPCA_OCSP_VALIDITY_MS', '3600000', 'OCSP responses are valid this long (nextUpdate − thisUpdate); responses without a nonce are reused for half of it, and a revocation discards them at once.'],
   ['', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', '1800000', 'At most one audit report per CA in this interval (AWS: 30 minutes); 0 lifts the limit.'],
   ['', 'OPENPCA_ISSUANCE_DELAY_MS', '0', 'Extra time an accepted certificate waits before it is signed (GetCertificate answers RequestInProgressException meanwhile).'],
@@ -137,6 +142,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const pathStyle = (env.OPENPCA_S3_FORCE_PATH_STYLE || 'false').toLowerCase();
   if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError(`OPENPCA_S3_FORCE_PATH_STYLE must be true or false, got '${env.OPENPCA_S3_FORCE_PATH_STYLE}'`);
   const forcePathStyle = pathStyle === 'true';
+  const ocspPort = get('--ocsp-port', 'OPENPCA_OCSP_PORT') === undefined ? undefined : int('--ocsp-port', 'OPENPCA_OCSP_PORT', 0, 0);
+  if (ocspPort !== undefined && ocspPort !== 0 && ocspPort === port) throw new ConfigError(`--ocsp-port must differ from --port (both ${port}): the OCSP port is a listener of its own`);
   const sync = (env.OPENPCA_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new ConfigError(`OPENPCA_SQLITE_SYNCHRONOUS must be FULL or NORMAL, got '${sync}'`);
   return Object.freeze({
@@ -167,6 +174,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     crlRetryMs: int('', 'OPENPCA_CRL_RETRY_MS', 900_000, 100),
     crlPartitionSize: int('', 'OPENPCA_CRL_PARTITION_SIZE', 10_000, 1),
     ocspValidityMs: int('', 'OPENPCA_OCSP_VALIDITY_MS', 3_600_000, 60_000),
+    ocspPort,
+    ocspWorkers: int('', 'OPENPCA_OCSP_WORKERS', availableParallelism(), 1),
     auditReportIntervalMs: int('', 'OPENPCA_AUDIT_REPORT_INTERVAL_MS', 1_800_000, 0),
     issuanceDelayMs: int('', 'OPENPCA_ISSUANCE_DELAY_MS', 0, 0),
     workers: int('--workers', 'OPENPCA_WORKERS', availableParallelism(), 0),

@@ -8,10 +8,19 @@ export interface RevocationUrlSettings {
   ocspUrl: string | undefined;
 }
 
-/** The URL settings a server uses: its own URL unless configured otherwise (it serves CRLs and OCSP itself). */
-export function serverUrlSettings(c: { crlBaseUrl: string | undefined; ocspUrl: string | undefined; publicUrl: string | undefined }, listenUrl: string): RevocationUrlSettings {
+/**
+ * The URL settings a server uses: its own URL unless configured otherwise (it serves CRLs and OCSP itself). With a
+ * dedicated OCSP port, the OCSP URL is the same URL on that port.
+ */
+export function serverUrlSettings(c: { crlBaseUrl: string | undefined; ocspUrl: string | undefined; publicUrl: string | undefined }, listenUrl: string, ocspPort?: number): RevocationUrlSettings {
   const base = c.publicUrl ?? listenUrl;
-  return { crlBaseUrl: c.crlBaseUrl ?? base, ocspUrl: c.ocspUrl ?? `${base}/ocsp` };
+  let ocspBase = base;
+  if (ocspPort !== undefined) {
+    const u = new URL(base);
+    u.port = String(ocspPort);
+    ocspBase = `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  }
+  return { crlBaseUrl: c.crlBaseUrl ?? base, ocspUrl: c.ocspUrl ?? `${ocspBase}/ocsp` };
 }
 
 /**

@@ -9,8 +9,8 @@ import type { Issuance } from '../jobs/issuance.ts';
 import type { PrepPool } from '../jobs/prep-pool.ts';
 import type { CrlService } from '../jobs/crl.ts';
 import type { AuditReports } from '../jobs/audit-reports.ts';
-import type { OcspResponder } from './ocsp.ts';
-import type { CrlPartitions } from './crl-partitions.ts';
+import type { OcspResponder } from '../revocation/ocsp-responder.ts';
+import type { CrlPartitions } from '../revocation/crl-partitions.ts';
 import type { RevocationUrlSettings } from '../domain/revocation-urls.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { KeyStore } from '../ports/keys.ts';
@@ -26,6 +26,8 @@ export interface Services {
   crl: CrlService;
   audit: AuditReports;
   ocsp: OcspResponder;
+  /** The listener threads of a dedicated OCSP port, when configured (their response caches need invalidating too). */
+  ocspListeners: { invalidate(caArn: string, serial: string): Promise<void> } | null;
   partitions: CrlPartitions;
   publisher: Publisher;
   /** CDP and AIA URL settings (this server's own URL unless configured). */

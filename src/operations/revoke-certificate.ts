@@ -60,7 +60,9 @@ export const revokeCertificate: Handler<'RevokeCertificate'> = async (input, ctx
     await tx.crls.scheduleBy(arn, cert.crlPartition ?? '', at2);
     return true;
   });
+  // Acknowledged only once no OCSP answer cached before the revocation can be served again.
   svc.ocsp.invalidate(arn, serial);
+  await svc.ocspListeners?.invalidate(arn, serial);
   if (scheduled) svc.crl.poke();
   svc.log.info('certificate revoked', { ca: arn, serial, reason: input.RevocationReason });
   return {};

@@ -224,6 +224,16 @@ export class SqliteStore implements Store {
 }
 
 /**
+ * Read-only repositories on a connection of their own, for another thread (the OCSP listeners): with WAL they see
+ * every committed change, and CA records are cached with the same cross-connection version check as the store's.
+ */
+export function openSqliteReader(path: string): { read: Repositories; close(): void } {
+  const db = new DatabaseSync(path, { readOnly: true });
+  db.exec('PRAGMA busy_timeout=5000;');
+  return { read: repositories(db, new CaCache(db), false), close: () => db.close() };
+}
+
+/**
  * CA records are read on every request and change rarely: the reader side keeps them in memory. Writes through this
  * store invalidate at write time and again after the batch commits or rolls back; a change committed by another
  * process on the same file bumps the ca_version row (by trigger), which clears everything. That row is read at most

@@ -3,7 +3,7 @@
 // without a nonce are reused until half their validity has passed; a revocation discards them at once.
 import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import type { KeyStore } from '../ports/keys.ts';
-import type { CaRecord, Store } from '../ports/store.ts';
+import type { CaRecord, Repositories } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
 import type { SigningAlgorithm } from '../x509/algorithms.ts';
 import { CRL_REASON } from '../x509/crl.ts';
@@ -12,7 +12,8 @@ import {
   type OcspCertId, type OcspCertStatus, type OcspHash,
 } from '../x509/ocsp.ts';
 
-export interface OcspDeps { store: Store; keys: KeyStore; log: Logger; now(): number; validityMs: number }
+/** `store.read` only: the responder never writes, and runs on reader connections in the OCSP listener threads. */
+export interface OcspDeps { store: { read: Pick<Repositories, 'cas' | 'certificates'> }; keys: KeyStore; log: Logger; now(): number; validityMs: number }
 
 export interface OcspAnswer {
   body: Uint8Array;
