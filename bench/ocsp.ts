@@ -7,7 +7,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IssueCertificateCommand, RevokeCertificateCommand } from '@aws-sdk/client-acm-pca';
-import { certificateSubjectDer } from '../src/x509/rfc2253.ts';
+import { certificateSubjectDer } from '../src/x509/tbs-fields.ts';
 import { explicit, integer, NULL, octetString, oid, seq } from '../src/x509/der.ts';
 import { issuerHashes } from '../src/x509/ocsp.ts';
 import { opensslCsr } from '../test/helpers/certs.ts';

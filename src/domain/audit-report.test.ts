@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { DerError, bitString, integer, oid, printableString, seq, set, time, tlv, utf8String, ia5String } from '../x509/der.ts';
-import { certificateSubjectDer, rfc2253 } from '../x509/rfc2253.ts';
+import { rfc2253 } from '../x509/rfc2253.ts';
+import { certificateSubjectDer, tbsFields } from '../x509/tbs-fields.ts';
 import {
   CSV_HEADER, REPORT_CHUNK_CHARS, auditRecord, auditSerial, auditTimestamp, compareAuditRecords,
   csvReport, jsonReport, type AuditRecordInput,
@@ -101,10 +102,15 @@ test('rfc2253: multi-valued RDN members keep their encoded order (openssl revers
     'OU=b+CN=a+2.5.4.12=#0c0174');
 });
 
-test('certificateSubjectDer: the subject TLV, same bytes as @peculiar/asn1-x509 finds; v1 certificates; bad input', () => {
+test('tbsFields / certificateSubjectDer: the same bytes as @peculiar/asn1-x509 finds; v1 certificates; bad input', () => {
   const c = opensslCert('/C=US/O=Peculiar Check/CN=subject.example');
   const parsed = AsnConvert.parse(c.der, Certificate);
-  assert.equal(hex(certificateSubjectDer(c.der)), hex(new Uint8Array(AsnConvert.serialize(parsed.tbsCertificate.subject))));
+  const ser = (v: unknown) => hex(new Uint8Array(AsnConvert.serialize(v)));
+  assert.equal(hex(certificateSubjectDer(c.der)), ser(parsed.tbsCertificate.subject));
+  const f = tbsFields(c.der);
+  assert.equal(hex(f.issuer), ser(parsed.tbsCertificate.issuer));
+  assert.equal(hex(f.spki), ser(parsed.tbsCertificate.subjectPublicKeyInfo));
+  assert.equal(hex(f.serial), hex(new Uint8Array(parsed.tbsCertificate.serialNumber)));
 
   // v1: no [0] version; issuer and subject differ so a wrong walk shows.
   const issuer = name(rdn(ava('2.5.4.3', utf8String('Issuer CA'))));
@@ -114,6 +120,8 @@ test('certificateSubjectDer: the subject TLV, same bytes as @peculiar/asn1-x509 
     seq(seq(oid('1.2.840.10045.2.1')), bitString(Uint8Array.of(4, 1, 2))));
   const v1 = seq(tbs, alg, bitString(Uint8Array.of(0)));
   assert.equal(hex(certificateSubjectDer(v1)), hex(subject));
+  assert.equal(hex(tbsFields(v1).issuer), hex(issuer));
+  assert.equal(hex(tbsFields(v1).serial), '008f01', 'the INTEGER contents, sign octet included');
   assert.equal(subjectOf(v1), 'CN=v1 leaf,C=US');
 
   assert.throws(() => certificateSubjectDer(Uint8Array.of(...v1, 0)), DerError);

@@ -1,7 +1,8 @@
 // Audit report formatting (REVOCATION.md §6.3–§6.4): record fields, the Java-compatible RFC 2253
 // subject string, and streaming JSON / CSV writers. Pure: no I/O, no store access.
 import { utcFields } from '../x509/der.ts';
-import { certificateSubjectDer, rfc2253 } from '../x509/rfc2253.ts';
+import { rfc2253 } from '../x509/rfc2253.ts';
+import { certificateSubjectDer } from '../x509/tbs-fields.ts';
 
 /** One issued certificate as the store hands it to the report writer. */
 export interface AuditRecordInput {

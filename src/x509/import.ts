@@ -6,6 +6,7 @@ import type { Extension } from '@peculiar/asn1-x509';
 import { fail } from '../contract/errors.ts';
 import { ski as skiOf } from './certificate.ts';
 import { pemEncode } from './keys.ts';
+import { tbsFields } from './tbs-fields.ts';
 
 export interface ImportedCaCertificate {
   certificatePem: string;
@@ -57,44 +58,6 @@ const invalid = (m: string) => fail('InvalidRequestException', m);
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
-}
-
-/** [contentStart, end) of the DER TLV at `off`; throws on truncation. */
-function tlv(b: Uint8Array, off: number): { tag: number; start: number; end: number } {
-  const tag = b[off];
-  let len = b[off + 1];
-  if (tag === undefined || len === undefined) throw new Error('truncated DER');
-  let start = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new Error('unsupported DER length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (b[start + i] ?? NaN);
-    start += n;
-  }
-  if (!Number.isFinite(len) || start + len > b.length) throw new Error('truncated DER');
-  return { tag, start, end: start + len };
-}
-
-/** Exact byte ranges of serial, issuer, subject and SPKI inside a certificate's TBSCertificate. */
-function tbsFields(der: Uint8Array): { serial: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
-  const tbs = tlv(der, tlv(der, 0).start);
-  let p = tbs.start;
-  const next = (): { tag: number; start: number; end: number; off: number } => {
-    const t = tlv(der, p);
-    const r = { ...t, off: p };
-    p = t.end;
-    return r;
-  };
-  let f = next();
-  if (f.tag === 0xa0) f = next();
-  const serial = der.subarray(f.start, f.end);
-  next(); // signature AlgorithmIdentifier
-  const issuer = next();
-  next(); // validity
-  const subject = next();
-  const spki = next();
-  return { serial, issuer: der.subarray(issuer.off, issuer.end), subject: der.subarray(subject.off, subject.end), spki: der.subarray(spki.off, spki.end) };
 }
 
 function oneLine(name: string): string {

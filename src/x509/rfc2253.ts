@@ -1,20 +1,6 @@
 // RFC 2253 strings of X.501 Names as Java's X500Principal.getName("RFC2253") writes them (the subject column of
 // AWS audit reports, REVOCATION.md §6.4), and the subject Name of a certificate.
-import { DerError, children, decodeOid, expectTlv, oidContents, readTlv, tlvBytes, tlvValue, type Tlv } from './der.ts';
-
-/** Walks Certificate → tbsCertificate → subject and returns the subject Name TLV (a view, not a copy). */
-export function certificateSubjectDer(certDer: Uint8Array): Uint8Array {
-  const cert = expectTlv(certDer, 0, certDer.length, 0x30, 'Certificate');
-  if (cert.end !== certDer.length) throw new DerError('Certificate: trailing data after the certificate');
-  const tbs = expectTlv(certDer, cert.vStart, cert.end, 0x30, 'tbsCertificate');
-  const first = readTlv(certDer, tbs.vStart, tbs.end);
-  let p = first.tag === 0xa0 ? first.end : tbs.vStart; // [0] EXPLICIT version, absent in v1
-  p = expectTlv(certDer, p, tbs.end, 0x02, 'serialNumber').end;
-  p = expectTlv(certDer, p, tbs.end, 0x30, 'signature').end;
-  p = expectTlv(certDer, p, tbs.end, 0x30, 'issuer').end;
-  p = expectTlv(certDer, p, tbs.end, 0x30, 'validity').end;
-  return tlvBytes(certDer, expectTlv(certDer, p, tbs.end, 0x30, 'subject'));
-}
+import { DerError, children, decodeOid, expectTlv, oidContents, readTlv, tlvValue, type Tlv } from './der.ts';
 
 const DC_OID = oidContents('0.9.2342.19200300.100.1.25');
 
