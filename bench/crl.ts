@@ -1,6 +1,6 @@
 // Benchmark: complete-CRL generation for 100,000 and 1,000,000 revoked certificates inside a running server (two
-// streaming passes over the store, DER written into one buffer, signed, stored and published), its peak memory,
-// and the same CRL made by `openssl ca -gencrl` from an index of the same entries, measured in the same run.
+// streaming passes over the store; the DER streamed into a file while it is hashed, then signed, kept and published),
+// its peak memory, and the same CRL made by `openssl ca -gencrl` from an index of the same entries, in the same run.
 // Usage: npm run bench:crl [-- --sizes 100000,1000000]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

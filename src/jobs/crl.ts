@@ -1,15 +1,18 @@
 // CRL generation and publication (REVOCATION.md §2.3): one timer armed for the earliest due CRL; each CRL is
-// numbered (durably, before it leaves), encoded, signed by the CA key, kept locally for HTTP and published.
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+// numbered (durably, before it leaves), encoded and signed by the CA key into a file (streamed: never whole in
+// memory), kept locally for HTTP and published from that file.
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { ObjectAcl, Publisher } from '../ports/publisher.ts';
 import type { CaRecord, CrlState, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
-import { DirectoryPublisher } from '../publish/directory.ts';
-import { CrlChanged, encodeCrl, encodeCrlTbs } from '../x509/crl.ts';
+import { DirectoryPublisher, moveIntoPlace, temporaryPath } from '../publish/directory.ts';
+import { CrlChanged, encodeCrlTbs } from '../x509/crl.ts';
+import { writeCrlFile } from './crl-file.ts';
 import type { TaskRunner } from './runner.ts';
 
 const HOUR = 3_600_000;
@@ -31,7 +34,16 @@ export interface CrlDeps {
   retryMs: number;
 }
 
-export interface GeneratedCrl { crlNumber: number; thisUpdate: number; nextUpdate: number; revoked: number; der: Uint8Array; ms: { encode: number; sign: number } }
+export interface GeneratedCrl {
+  crlNumber: number; thisUpdate: number; nextUpdate: number; revoked: number;
+  /** The signed CRL: a synced temporary file next to `served`, which the caller moves there or removes. */
+  file: string;
+  /** Where the CRL is served from: `file` goes there. */
+  served: string;
+  bytes: number;
+  /** The sizing pass, then writeCrlFile's stages. */
+  ms: { size: number; encode: number; sign: number; sync: number };
+}
 
 export class CrlService {
   private readonly d: CrlDeps;
@@ -143,14 +155,19 @@ export class CrlService {
       return;
     }
     try {
+      const key = crlObjectKey(crl, s.partition || ca.id);
       const t0 = performance.now();
       const g = await this.generate(ca, s);
       const t1 = performance.now();
-      const id = s.partition || ca.id;
-      const key = crlObjectKey(crl, id);
-      await this.served.put({ bucket: 'crl', key: `${id}.crl`, body: g.der, contentType: 'application/pkix-crl' });
+      try { await moveIntoPlace(g.file, g.served); } catch (e) { await rm(g.file, { force: true }); throw e; }
       const t2 = performance.now();
-      await this.d.publisher.put({ bucket: crl.S3BucketName!, key, body: g.der, contentType: 'application/pkix-crl', acl: (crl.S3ObjectAcl ?? 'PUBLIC_READ') as ObjectAcl });
+      // From the served file, read as the bucket takes it: the CRL is not held whole here either.
+      const body = createReadStream(g.served);
+      try {
+        await this.d.publisher.put({ bucket: crl.S3BucketName!, key, body, contentType: 'application/pkix-crl', acl: (crl.S3ObjectAcl ?? 'PUBLIC_READ') as ObjectAcl });
+      } finally {
+        body.destroy(); // if the publisher gave up before reading it all
+      }
       const t3 = performance.now();
       const expiry = await store.read.certificates.nextRevokedExpiry(ca.arn, s.partition || null, g.thisUpdate);
       // Regenerate at the midpoint of the validity window, and once a listed certificate has expired (plus the
@@ -163,7 +180,7 @@ export class CrlService {
       }));
       const ms = (a: number, b: number) => Math.round(b - a);
       log.info('crl published', {
-        ca: ca.arn, partition: s.partition || undefined, crlNumber: g.crlNumber, revoked: g.revoked, bytes: g.der.length, bucket: crl.S3BucketName, key,
+        ca: ca.arn, partition: s.partition || undefined, crlNumber: g.crlNumber, revoked: g.revoked, bytes: g.bytes, bucket: crl.S3BucketName, key,
         ms: { generate: ms(t0, t1), ...g.ms, keep: ms(t1, t2), publish: ms(t2, t3), total: ms(t0, performance.now()) },
       });
     } catch (e) {
@@ -173,7 +190,7 @@ export class CrlService {
     }
   }
 
-  /** Builds and signs the CRL for a CA (or one partition) now; its number is claimed durably first. */
+  /** Builds and signs the CRL for a CA (or one partition) now, into a temporary file; its number is claimed durably first. */
   async generate(ca: CaRecord, s: Pick<CrlState, 'partition' | 'thisUpdate'>): Promise<GeneratedCrl> {
     const rc = caRevocation(ca);
     const crl = rc?.CrlConfiguration;
@@ -188,18 +205,22 @@ export class CrlService {
     const listedAfter = s.thisUpdate ?? thisUpdate;
     const partition = s.partition || null;
     const idp = partition ? cdpUri(rc, partition, ca.region, this.d.urls) ?? undefined : undefined;
+    const served = this.served.pathOf('crl', `${s.partition || ca.id}.crl`);
+    await mkdir(dirname(served), { recursive: true });
+    const signer = await this.d.keys.signer(key);
     for (let attempt = 1; ; attempt++) {
       try {
-        const e0 = performance.now();
-        const { tbs, count } = await encodeCrlTbs(
+        const t0 = performance.now();
+        const tbs = await encodeCrlTbs(
           { signingAlgorithm: alg, issuerDer: ca.caSubjectDer, thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate), authorityKeyId: ca.caSki, crlNumber, issuingDistributionPointUri: idp },
           () => this.d.store.read.certificates.revoked(ca.arn, partition, listedAfter),
           await this.d.store.read.certificates.revokedShape(ca.arn, partition, listedAfter),
         );
-        const e1 = performance.now();
-        const signer = await this.d.keys.signer(key);
-        const der = encodeCrl(tbs, alg, await signer.sign(alg, tbs));
-        return { crlNumber, thisUpdate, nextUpdate, revoked: count, der, ms: { encode: Math.round(e1 - e0), sign: Math.round(performance.now() - e1) } };
+        // In the served directory, so that putting it in place is a rename (the start-up sweep knows the name).
+        const file = temporaryPath(served);
+        const t1 = performance.now();
+        const w = await writeCrlFile(file, tbs, signer, alg);
+        return { crlNumber, thisUpdate, nextUpdate, revoked: tbs.count, file, served, bytes: w.bytes, ms: { size: Math.round(t1 - t0), ...w.ms } };
       } catch (e) {
         if (!(e instanceof CrlChanged) || attempt >= 5) throw e;
       }

@@ -26,7 +26,7 @@ export class DirectoryPublisher implements Publisher {
     const path = this.pathOf(o.bucket, o.key);
     const dir = dirname(path);
     await mkdir(dir, { recursive: true });
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = temporaryPath(path);
     try {
       if (o.body instanceof Uint8Array) {
         const fh = await open(tmp, 'wx', 0o644);
@@ -41,11 +41,24 @@ export class DirectoryPublisher implements Publisher {
         const fh = await open(tmp, 'r+');
         try { await fh.datasync(); } finally { await fh.close(); }
       }
-      await rename(tmp, path);
-      syncDirectory(dir);
+      await moveIntoPlace(tmp, path);
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
   }
+}
+
+/** A new name for a temporary file next to `path`: `<path>.<hex>.tmp`, the pattern start-up sweeps look for. */
+export function temporaryPath(path: string): string {
+  return `${path}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * Renames a complete, synced temporary file over `path` and syncs the directory, so that the new name is durable:
+ * readers see the old file or the new one, never part of one.
+ */
+export async function moveIntoPlace(tmp: string, path: string): Promise<void> {
+  await rename(tmp, path);
+  syncDirectory(dirname(path));
 }

@@ -1,8 +1,9 @@
-// X.509 v2 CRLs (RFC 5280 §5, REVOCATION.md §2.4–2.5). The revoked-certificate list is written straight into one
-// buffer sized by a first pass, so a million entries cost one allocation of the CRL's size and no per-entry objects.
+// X.509 v2 CRLs (RFC 5280 §5, REVOCATION.md §2.4–2.5). A first pass sizes the TBSCertList exactly; the second writes
+// the revoked-certificate list through one reused buffer, chunk by chunk, so that a million entries cost neither
+// memory in proportion to the CRL nor per-entry objects (jobs/crl-file.ts signs and stores the chunks).
 import { algorithmIdentifier, extensionDer } from './certificate.ts';
 import type { SigningAlgorithm } from './algorithms.ts';
-import { ascii, bitString, derLength, explicit, implicit, integerOf, lengthOctets, putHeader, putTime, seq, time, timeLength } from './der.ts';
+import { ascii, derLength, explicit, implicit, integerOf, lengthOctets, putHeader, putTime, seq, time, timeLength } from './der.ts';
 import { authorityKeyIdentifier } from './extensions.ts';
 
 /** RevocationReason (API) → CRLReason (RFC 5280 §5.3.1); REVOCATION.md §1.4. */
@@ -87,12 +88,29 @@ export function shapeLength(shapes: readonly EntryShape[]): { length: number; co
   return { length, count };
 }
 
+/** A TBSCertList sized and ready to be written. */
+export interface CrlTbs {
+  /** Its exact DER length, known before the first byte is written. */
+  readonly length: number;
+  /** Entries it lists. */
+  readonly count: number;
+  /**
+   * Its DER, in order, as views of one buffer of the chunk size that is overwritten for the next chunk: consume each
+   * chunk before asking for the next. Throws CrlChanged when the entries no longer match the sizes.
+   */
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/** Size of the buffer the TBS is written through: large enough for few writes, small next to a big CRL. */
+export const CRL_CHUNK_SIZE = 1 << 20;
+
 /**
- * Encodes the TBSCertList. The list's size comes from `sizes` (shapes of the entries, or the entries themselves,
- * read once); `batches` then yields the entries in ascending serial order. If they do not match the sizes (a
- * revocation landed in between), CrlChanged is thrown so that the caller can start again.
+ * Sizes the TBSCertList. The list's size comes from `sizes` (shapes of the entries, or the entries themselves,
+ * read once); `batches` then yields the entries in ascending serial order as `chunks()` writes them. If they do not
+ * match the sizes (a revocation landed in between), CrlChanged is thrown so that the caller can start again.
  */
-export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, sizes?: readonly EntryShape[]): Promise<{ tbs: Uint8Array; count: number }> {
+export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, sizes?: readonly EntryShape[], chunkSize = CRL_CHUNK_SIZE): Promise<CrlTbs> {
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < MAX_ENTRY) throw new RangeError(`chunk size must be an integer of at least ${MAX_ENTRY}`);
   let listLen = 0;
   let count = 0;
   if (sizes) ({ length: listLen, count } = shapeLength(sizes));
@@ -107,37 +125,57 @@ export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, siz
     const fullName = implicit(0, true, implicit(6, false, ascii(h.issuingDistributionPointUri)));
     exts.push(extensionDer({ oid: OID_IDP, critical: true, value: seq(implicit(0, true, fullName)) }));
   }
-  const head = [Uint8Array.of(0x02, 0x01, 0x01), algorithmIdentifier(h.signingAlgorithm), h.issuerDer, time(h.thisUpdate), time(h.nextUpdate)];
+  const fields = [Uint8Array.of(0x02, 0x01, 0x01), algorithmIdentifier(h.signingAlgorithm), h.issuerDer, time(h.thisUpdate), time(h.nextUpdate)];
   const tail = explicit(0, seq(...exts));
   const listHeader = count === 0 ? new Uint8Array(0) : Uint8Array.of(0x30, ...derLength(listLen));
   let contents = listHeader.length + (count === 0 ? 0 : listLen) + tail.length;
-  for (const p of head) contents += p.length;
-  // Room before and after, so that encodeCrl can wrap the signed CRL around the TBS in place (no second copy
-  // of a 50 MB list): 6 octets for the outer header, and the algorithm identifier plus signature after it.
-  const whole = new Uint8Array(HEAD_ROOM + 1 + lengthOctets(contents) + contents + TAIL_ROOM);
-  const tbs = whole.subarray(HEAD_ROOM, HEAD_ROOM + 1 + lengthOctets(contents) + contents);
-  roomy.add(tbs);
-  const view = Buffer.from(tbs.buffer, tbs.byteOffset, tbs.length);
-  let off = putHeader(tbs, 0, 0x30, contents);
-  for (const p of head) { tbs.set(p, off); off += p.length; }
-  tbs.set(listHeader, off);
-  off += listHeader.length;
-  const listEnd = off + (count === 0 ? 0 : listLen);
-  let n = 0;
-  for await (const batch of batches()) {
-    n += batch.length;
-    if (n > count) throw new CrlChanged();
-    for (const e of batch) {
-      if (off + MAX_ENTRY > listEnd && off + entryLength(e) > listEnd) throw new CrlChanged();
-      off = writeEntry(tbs, off, e, view);
+  for (const p of fields) contents += p.length;
+  const head = [derHeader(0x30, contents), ...fields, listHeader];
+  let listStart = 0;
+  for (const p of head) listStart += p.length;
+  const length = 1 + lengthOctets(contents) + contents;
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const buf = new Uint8Array(chunkSize);
+    const view = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+    let off = 0;
+    let done = 0; // bytes handed out before those in buf
+    function* put(bytes: Uint8Array): Generator<Uint8Array> {
+      for (let i = 0; i < bytes.length;) {
+        const n = Math.min(bytes.length - i, buf.length - off);
+        buf.set(bytes.subarray(i, i + n), off);
+        off += n;
+        i += n;
+        if (off === buf.length) { yield buf; done += off; off = 0; }
+      }
     }
+    for (const p of head) yield* put(p);
+    const listEnd = listStart + (count === 0 ? 0 : listLen);
+    let n = 0;
+    for await (const batch of batches()) {
+      n += batch.length;
+      if (n > count) throw new CrlChanged();
+      for (const e of batch) {
+        // MAX_ENTRY bounds entries with serials of up to 20 octets (RFC 5280 §4.1.2.2); longer ones are measured.
+        const room = e.serial.length <= 40 ? MAX_ENTRY : entryLength(e);
+        if (off + room > buf.length) {
+          if (room > buf.length) throw new RangeError(`a CRL entry of ${room} octets does not fit a chunk of ${buf.length}`);
+          yield buf.subarray(0, off);
+          done += off;
+          off = 0;
+        }
+        if (done + off + room > listEnd && done + off + entryLength(e) > listEnd) throw new CrlChanged();
+        off = writeEntry(buf, off, e, view);
+      }
+    }
+    if (n !== count || done + off !== listEnd) throw new CrlChanged();
+    yield* put(tail);
+    if (off > 0) yield buf.subarray(0, off);
   }
-  if (n !== count || off !== listEnd) throw new CrlChanged();
-  tbs.set(tail, off);
-  return { tbs, count };
+  return { length, count, chunks };
 }
 
-/** Longest entry writeEntry can produce: 20-octet serial with pad, GeneralizedTime, reason code. */
+/** Longest entry writeEntry can produce for a serial of up to 20 octets: with pad, GeneralizedTime, reason code. */
 const MAX_ENTRY = 2 + 2 + 21 + 17 + 14;
 
 /** The revoked-certificate list changed between the two passes of encodeCrlTbs. */
@@ -146,27 +184,11 @@ export class CrlChanged extends Error {
   constructor() { super('the revoked certificates changed while the CRL was being written'); }
 }
 
-const HEAD_ROOM = 6;
-const TAIL_ROOM = 8192;
-/** TBS lists made by encodeCrlTbs, which have room around them in their buffer. */
-const roomy = new WeakSet<Uint8Array>();
-
-/** CertificateList: SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }; in place when it can be. */
-export function encodeCrl(tbs: Uint8Array, alg: SigningAlgorithm, signature: Uint8Array): Uint8Array {
-  const algId = algorithmIdentifier(alg);
-  const sig = bitString(signature);
-  if (!roomy.has(tbs) || algId.length + sig.length > TAIL_ROOM) return seq(tbs, algId, sig);
-  const buf = new Uint8Array(tbs.buffer, tbs.byteOffset - HEAD_ROOM, HEAD_ROOM + tbs.length + TAIL_ROOM);
-  let end = HEAD_ROOM + tbs.length;
-  buf.set(algId, end);
-  end += algId.length;
-  buf.set(sig, end);
-  end += sig.length;
-  const contents = end - HEAD_ROOM;
-  const start = HEAD_ROOM - 1 - lengthOctets(contents);
-  putHeader(buf, start, 0x30, contents);
-  roomy.delete(tbs); // its buffer now holds the CRL
-  return buf.subarray(start, end);
+/** A tag and the length octets for `n` content bytes. */
+export function derHeader(tag: number, n: number): Uint8Array {
+  const out = new Uint8Array(1 + lengthOctets(n));
+  putHeader(out, 0, tag, n);
+  return out;
 }
 
 /** The CRLReason written for an API reason, or null when the entry carries no reasonCode (UNSPECIFIED). */

@@ -1,7 +1,7 @@
 // Software KeyStore: keys made by node:crypto, kept only as AES-256-GCM-wrapped PKCS#8 under a key-encryption key.
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPair, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, createSign, generateKeyPair, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { KeyRef, KeyStore, Signer } from '../../ports/keys.ts';
+import { collectedSignature, type KeyRef, type KeyStore, type SignatureStream, type Signer } from '../../ports/keys.ts';
 import { keyGenParams, signArgs, type KeyAlgorithm, type SigningAlgorithm } from '../../x509/algorithms.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair) as unknown as (
@@ -51,13 +51,26 @@ export class SoftwareKeyStore implements KeyStore {
   async signer(ref: KeyRef): Promise<Signer> {
     const key = this.unwrap(ref);
     const here = this.signHere;
-    return {
+    const signer: Signer = {
       key: ref,
       async sign(alg: SigningAlgorithm, tbs: Uint8Array): Promise<Uint8Array> {
         const a = signArgs(alg, key);
         return new Uint8Array(here ? sign(a.digest, tbs, a.key) : await signAsync(a.digest, tbs, a.key));
       },
+      begin(alg: SigningAlgorithm): SignatureStream {
+        const a = signArgs(alg, key);
+        // node:crypto has no streaming (nor pre-hash) form of ML-DSA: its data is collected and signed in one call,
+        // so an ML-DSA CA's CRL is held in memory (twice, briefly) while RSA and ECDSA ones are streamed.
+        if (a.digest === null) return collectedSignature((tbs) => signer.sign(alg, tbs));
+        const s = createSign(a.digest);
+        return {
+          update(chunk) { s.update(chunk); },
+          // Same digest and padding/salt options as `sign`. Runs on this thread: one private-key operation per CRL.
+          async final() { return new Uint8Array(s.sign(a.key)); },
+        };
+      },
     };
+    return signer;
   }
 
   async destroy(ref: KeyRef): Promise<void> {
