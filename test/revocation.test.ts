@@ -123,6 +123,11 @@ describe('RevokeCertificate and the complete CRL (P-256 CA)', () => {
     assert.equal(next - last, 7 * 86_400_000 + 3_600_000, 'nextUpdate − thisUpdate = ExpirationInDays + the hour thisUpdate is backdated');
     assert.ok(Math.abs(last - (firstNumber - 3_600_000)) < 1000, 'thisUpdate = generation time − 1 h');
     for (const l of leaves) assert.ok(verifyWithCrl(l.pem, root.pem, der).ok);
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(der.length));
+    assert.equal(head.headers.get('content-type'), 'application/pkix-crl');
+    assert.ok(Math.abs(new Date(head.headers.get('last-modified')!).getTime() - Date.now()) < 120_000, 'Last-Modified is when the CRL was written');
   });
 
   test('revoking: ARN-form serial, then openssl-form (upper case, colons); the next CRL lists both with their reasons, and only them', async () => {

@@ -1,6 +1,7 @@
 // The HTTP server: POST <any path> is the acm-pca API (JSON 1.1 + SigV4); GET <folder>/<id>.crl serves the CRLs this
 // server publishes; /ocsp (and OCSP requests sent to /) reach the OCSP responder; GET /healthz answers probes.
 import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../contract/errors.ts';
 import { OPERATIONS, type OperationName } from '../contract/generated.ts';
@@ -104,13 +105,19 @@ export function createApiServer(o: ApiServerOptions): Server {
   /** GET <any folder>/<CA or partition id>.crl: the CRL this server generated last (the URL it puts in CDPs). */
   async function serveCrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     await drain(req, svc.config.maxBodyBytes);
-    const der = await svc.crl.servedCrl(id);
-    if (!der) {
+    const crl = await svc.crl.servedCrl(id);
+    if (!crl) {
       send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, `No CRL has been published for ${id} yet.\n`);
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'application/pkix-crl', 'Content-Length': String(der.length), 'Cache-Control': 'no-cache' });
-    res.end(req.method === 'HEAD' ? undefined : der);
+    res.writeHead(200, { 'Content-Type': 'application/pkix-crl', 'Content-Length': String(crl.size), 'Last-Modified': crl.modified.toUTCString(), 'Cache-Control': 'no-cache' });
+    if (req.method === 'HEAD') {
+      await crl.file.close();
+      res.end();
+      return;
+    }
+    // Streamed from the open file: a CRL of a million entries (tens of MB) is never held whole per download.
+    await pipeline(crl.file.createReadStream(), res).catch((e: unknown) => svc.log.debug('CRL download ended early', { id, error: e }));
   }
 
   function internal(e: unknown, requestId: string): ApiError {

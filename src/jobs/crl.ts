@@ -2,7 +2,7 @@
 // numbered (durably, before it leaves), encoded and signed by the CA key into a file (streamed: never whole in
 // memory), kept locally for HTTP and published from that file.
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
@@ -82,10 +82,21 @@ export class CrlService {
     this.timer = null;
   }
 
-  /** The last CRL generated for a CA id or partition id, as served over HTTP; undefined when there is none. */
-  async servedCrl(id: string): Promise<Uint8Array | undefined> {
+  /**
+   * The last CRL generated for a CA id or partition id, as served over HTTP: an open file (a newer CRL renamed over
+   * it meanwhile does not change what this one reads) and its size; undefined when there is none. The caller closes it.
+   */
+  async servedCrl(id: string): Promise<{ file: FileHandle; size: number; modified: Date } | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
-    try { return await readFile(join(this.d.servedDir, 'crl', `${id}.crl`)); } catch { return undefined; }
+    let file: FileHandle;
+    try { file = await open(join(this.d.servedDir, 'crl', `${id}.crl`), 'r'); } catch { return undefined; }
+    try {
+      const st = await file.stat();
+      return { file, size: st.size, modified: st.mtime };
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
   }
 
   /**
