@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   // An openssl CA of the same key type for the baseline (openssl cannot use our encrypted key).
   const o = tempDir('openpca-bench-crl-openssl-');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(o, 'k.pem'), '-out', join(o, 'c.pem'), '-subj', '/CN=Baseline', '-days', '3650'], { stdio: 'ignore' });
+  const growth: Array<[number, number, number]> = []; // [entries, peak RSS growth, CRL bytes]
   for (const n of sizes) {
     const server = await startTestServer({ env: { OPENPCA_CRL_DEBOUNCE_MS: '0', OPENPCA_BUCKETS_DIR: tempDir('openpca-bench-buckets-') } });
     const pca = sdkClient(server);
@@ -105,13 +106,21 @@ async function main(): Promise<void> {
       const base = opensslGencrl(dir, rows, readFileSync(join(o, 'k.pem'), 'utf8'), readFileSync(join(o, 'c.pem'), 'utf8'));
       const baseBytes = readFileSync(join(dir, 'crl.der')).length;
       console.log(`${n.toLocaleString('en-US')} revoked: ${seconds.toFixed(2)} s from RevokeCertificate to the published CRL (${p.revoked.toLocaleString('en-US')} entries, ${(p.bytes / 1e6).toFixed(1)} MB); `
-        + `stages (ms) ${Object.entries(p.ms).map(([k, v]) => `${k} ${v}`).join(', ')}; server RSS ${(before.rss / 1e6).toFixed(0)} MB before, peak ${(after.hwm / 1e6).toFixed(0)} MB during (+${((after.hwm - before.rss) / 1e6).toFixed(0)} MB, ${((after.hwm - before.rss) / p.bytes).toFixed(2)}× the CRL's size); `
+        + `stages (ms) ${Object.entries(p.ms).map(([k, v]) => `${k} ${v}`).join(', ')}; server RSS ${(before.rss / 1e6).toFixed(0)} MB before, peak ${(after.hwm / 1e6).toFixed(0)} MB during (+${((after.hwm - before.rss) / 1e6).toFixed(0)} MB for a ${(p.bytes / 1e6).toFixed(1)} MB CRL); `
         + `openssl ca -gencrl, same entries: ${base.toFixed(2)} s (${(baseBytes / 1e6).toFixed(1)} MB) → ratio ${(base / seconds).toFixed(2)}× openssl's speed`
         + (n === 1_000_000 ? ` (target: under 10 s: ${seconds < 10 ? 'met' : 'NOT met'})` : ''));
+      growth.push([n, after.hwm - before.rss, p.bytes]);
     } finally {
       pca.destroy();
       await server.stop();
     }
+  }
+  if (growth.length > 1) {
+    // Flat memory: the peak growth does not follow the CRL's size (a buffered CRL would add about its size, or more).
+    const [a, b] = [growth[0]!, growth[growth.length - 1]!];
+    const added = (b[1] - a[1]) / (b[2] - a[2]);
+    console.log(`memory: peak RSS growth +${(a[1] / 1e6).toFixed(0)} MB at ${a[0].toLocaleString('en-US')} entries, +${(b[1] / 1e6).toFixed(0)} MB at ${b[0].toLocaleString('en-US')}: `
+      + `${added.toFixed(2)} MB more per MB of CRL (target: flat, i.e. well under 1: ${added < 0.25 ? 'met' : 'NOT met'})`);
   }
 }
 
