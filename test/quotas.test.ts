@@ -1,5 +1,6 @@
 // Per-CA quotas (LIFECYCLE.md §11) through the AWS SDK v3, with small configured limits: certificates issued over a
-// CA's lifetime (higher with PARTITIONED CRLs) and unexpired revoked certificates (none for PARTITIONED CRLs).
+// CA's lifetime (higher with PARTITIONED CRLs) and unexpired revoked certificates (none for PARTITIONED CRLs); an
+// expired certificate cannot be revoked at all.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IssueCertificateCommand, RevokeCertificateCommand, type ACMPCAClient } from '@aws-sdk/client-acm-pca';
@@ -48,6 +49,7 @@ test('revoked quota: unexpired revoked certificates per CA; an expired one frees
   const ca = await activeRoot(pca, { cn: 'Revoked Quota', revocation: { CrlConfiguration: { Enabled: true, S3BucketName: 'quota-bucket' } } });
   // ABSOLUTE validity is whole seconds: this one expires 3-4 s from now.
   const short = (await issue(ca.arn, { Type: 'ABSOLUTE', Value: Math.floor(Date.now() / 1000) + 4 })).CertificateArn!;
+  const shortToo = (await issue(ca.arn, { Type: 'ABSOLUTE', Value: Math.floor(Date.now() / 1000) + 4 })).CertificateArn!;
   const a = (await issue(ca.arn)).CertificateArn!;
   const b = (await issue(ca.arn)).CertificateArn!;
   await revoke(ca.arn, short);
@@ -57,6 +59,7 @@ test('revoked quota: unexpired revoked certificates per CA; an expired one frees
   await rejects(revoke(ca.arn, a), 'RequestAlreadyProcessedException');
   await sleep(Math.max(0, (Math.floor(Date.now() / 1000) + 5) * 1000 - Date.now()));
   await revoke(ca.arn, b); // `short` has expired: only `a` is unexpired and revoked
+  await rejects(revoke(ca.arn, shortToo), 'InvalidRequestException', /expired at .*; expired certificates cannot be revoked/);
   await rejects(revoke(ca.arn, b), 'RequestAlreadyProcessedException');
 
   const partitioned = await activeRoot(pca, { cn: 'Revoked Quota Partitioned', revocation: { CrlConfiguration: { Enabled: true, S3BucketName: 'quota-bucket', CrlType: 'PARTITIONED' } as never } });

@@ -157,7 +157,7 @@ describe('RevokeCertificate and the complete CRL (P-256 CA)', () => {
     assert.match(text, /AA Compromise/);
   });
 
-  test('errors: revoking twice, unknown serial, malformed serials, the CA\'s own root certificate', async () => {
+  test('errors: revoking twice, unknown serial, another CA\'s certificate, malformed serials, the CA\'s own root certificate', async () => {
     await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: leaves[0]!.serial, RevocationReason: 'SUPERSEDED' })),
       'RequestAlreadyProcessedException', /already revoked .*KEY_COMPROMISE/);
     await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: '0123456789abcdef0123456789abcdef', RevocationReason: 'SUPERSEDED' })),
@@ -165,6 +165,12 @@ describe('RevokeCertificate and the complete CRL (P-256 CA)', () => {
     for (const bad of ['xyz', 'ab::cd', '00', `${'1'.repeat(41)}`]) {
       await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: bad, RevocationReason: 'SUPERSEDED' })), 'InvalidRequestException');
     }
+    // Another CA's certificate: this CA never issued that serial.
+    const other = await activeRoot('Other Root', undefined);
+    const foreign = await issueLeaf(other.arn, 'foreign.example.com');
+    await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: foreign.serial, RevocationReason: 'SUPERSEDED' })),
+      'ResourceNotFoundException', /has not issued a certificate with serial/);
+    await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: other.arn, CertificateSerial: foreign.serial, RevocationReason: 'SUPERSEDED' })); // still revocable by its own CA
     const rootSerial = execFileSync('openssl', ['x509', '-noout', '-serial'], { input: root.pem, encoding: 'utf8' }).trim().split('=')[1]!;
     await rejects(pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: root.arn, CertificateSerial: rootSerial, RevocationReason: 'SUPERSEDED' })),
       'InvalidRequestException', /own self-signed root/);
