@@ -466,6 +466,26 @@ describe('durability', () => {
   });
 });
 
+describe('custom names', () => {
+  test('CustomCname, CustomPath and OcspCustomCname go into the certificate; a name pointing at this server finds the CRL and the responder at its root', async () => {
+    const root = await activeRoot('Cname Root', {
+      CrlConfiguration: { Enabled: true, S3BucketName: BUCKET, CustomCname: 'crl.pki.example', CustomPath: 'a/b' } as never,
+      OcspConfiguration: { Enabled: true, OcspCustomCname: 'ocsp.pki.example' },
+    });
+    const leaf = await issueLeaf(root.arn, 'cname.example.com');
+    const id = root.arn.split('/').pop();
+    assert.equal(cdpOf(leaf.pem), `http://crl.pki.example/a/b/${id}.crl`);
+    assert.equal(aiaOf(leaf.pem), 'http://ocsp.pki.example');
+    // As if crl.pki.example and ocsp.pki.example were DNS names of this server: the same paths on its own address.
+    const { der } = await waitForCrl(`${server.url}/a/b/${id}.crl`);
+    assert.ok(verifyWithCrl(leaf.pem, root.pem, der).ok);
+    assert.ok(existsSync(join(dir, 'buckets', BUCKET, 'a', 'b', `${id}.crl`)), 'the bucket copy under CustomPath');
+    const out = opensslOcsp(root.pem, leaf.pem, `${server.url}/`); // openssl POSTs to the URL's path, here '/'
+    assert.match(out, /Response verify OK/);
+    assert.match(out, /Cert Status: good/);
+  });
+});
+
 describe('dedicated OCSP port (listener threads)', () => {
   test('AIA names the OCSP port; several listener threads answer; a revocation reaches every thread\'s reused responses before it is acknowledged', async () => {
     const dataDir = tempDir('openpca-ocsp-port-');
