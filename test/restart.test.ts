@@ -395,6 +395,11 @@ describe('many pending certificates', () => {
       try { return Number((db.prepare('SELECT COUNT(*) AS n FROM certificates WHERE status = ?').get(status) as { n: number }).n); } finally { db.close(); }
     };
     assert.equal(count('PENDING'), N, 'everything acknowledged is stored, still unsigned');
+    const tbsLengths = () => {
+      const db = new DatabaseSync(join(dataDir, 'openpca.sqlite'), { readOnly: true });
+      try { return db.prepare('SELECT status, MIN(length(tbs)) AS lo, MAX(length(tbs)) AS hi FROM certificates GROUP BY status').all() as Array<{ status: string; lo: number; hi: number }>; } finally { db.close(); }
+    };
+    assert.ok(tbsLengths().find((r) => r.status === 'PENDING')!.lo > 200, 'a PENDING certificate keeps its TBS for signing');
     server = await startTestServer({ dataDir });
     try {
       const resumed = server.logs.map((l) => JSON.parse(l) as { msg: string; count?: number }).find((r) => r.msg === 'signing certificates accepted before a restart');
@@ -402,6 +407,7 @@ describe('many pending certificates', () => {
       for (let i = 0; i < 300 && count('PENDING') > 0; i++) await sleep(100);
       assert.equal(count('PENDING'), 0, 'no certificate is left unsigned');
       assert.equal(count('ISSUED'), N + 1, 'all of them and the root certificate are ISSUED');
+      assert.deepEqual(tbsLengths().map((r) => [r.status, r.hi]), [['ISSUED', 0]], 'once signed, the TBS is dropped (the DER holds it)');
     } finally { await server.stop(); }
   });
 });

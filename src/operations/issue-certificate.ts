@@ -18,6 +18,8 @@ function tokenKey(ctx: RequestContext, caArn: string, token: string) {
   return { account: ctx.accountId, region: ctx.region, operation: 'IssueCertificate', scope: caArn, token };
 }
 
+const NO_TBS = new Uint8Array(0);
+
 export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) => {
   const caArn = input.CertificateAuthorityArn;
   const ca = await loadCa(ctx, caArn);
@@ -75,7 +77,8 @@ export const issueCertificate: Handler<'IssueCertificate'> = async (input, ctx) 
     }
     const hex = Buffer.from(job.serial).toString('hex');
     const inserted = await tx.certificates.insert({
-      caArn, serial: hex, status: der ? 'ISSUED' : 'PENDING', tbs, signingAlgorithm: input.SigningAlgorithm, der, failureReason: null,
+      // The TBS is kept only until the certificate is signed (the DER contains it): an ISSUED row is half the size.
+      caArn, serial: hex, status: der ? 'ISSUED' : 'PENDING', tbs: der ? NO_TBS : tbs, signingAlgorithm: input.SigningAlgorithm, der, failureReason: null,
       templateArn, notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime(), issuedAt: ctx.now,
       requestedBy: ctx.accessKeyId, selfIssued: selfIssue, revokedAt: null, revocationReason: null, crlPartition: partition,
     });

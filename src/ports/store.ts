@@ -41,7 +41,10 @@ export interface CaRecord {
 
 export type CertificateStatus = 'PENDING' | 'ISSUED' | 'FAILED';
 
-/** An issued (or being issued) certificate. `tbs` is fixed when the request is accepted; signing fills `der`. */
+/**
+ * An issued (or being issued) certificate. `tbs` is fixed when the request is accepted and kept only while the
+ * certificate is PENDING (signing fills `der`, which contains it); an ISSUED row's `tbs` is empty.
+ */
 export interface CertificateRecord {
   caArn: string;
   /** Lower-case hex of the serial magnitude, no separators (the ARN suffix). */

@@ -376,7 +376,7 @@ function repositories(db: DatabaseSync, cache: CaCache, writer: boolean): Reposi
             c.issuedAt, c.requestedBy, c.selfIssued ? 1 : 0, c.revokedAt, c.revocationReason, c.crlPartition ?? null).changes === 1;
       },
       async markIssued(caArn, serial, der) {
-        st(`UPDATE certificates SET status = 'ISSUED', der = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(der, caArn, serial);
+        st(`UPDATE certificates SET status = 'ISSUED', der = ?, tbs = x'' WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(der, caArn, serial);
       },
       async markFailed(caArn, serial, reason) {
         st(`UPDATE certificates SET status = 'FAILED', failure_reason = ? WHERE ca_arn = ? AND serial = ? AND status = 'PENDING'`).run(reason, caArn, serial);
