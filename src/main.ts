@@ -66,14 +66,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     store, keys, publisher, log, runner, now, urls, servedDir: join(config.dataDir, 'served'), debounceMs: config.crlDebounceMs, retryMs: config.crlRetryMs,
   });
   const audit = new AuditReports({ store, publisher, log, runner });
-  const ocsp = new OcspResponder({ store, keys, log, now, validityMs: config.ocspValidityMs });
   const partitions = new CrlPartitions({ store, size: config.crlPartitionSize, uuid: randomUUID });
   // The dedicated OCSP port listens before the API does: the OCSP URL in certificates names its port.
   const ocspListeners = config.ocspPort === undefined ? null : await OcspListeners.start(config.ocspWorkers, {
     dbPath, kek, host: config.host, port: config.ocspPort, validityMs: config.ocspValidityMs, drainMax: config.maxBodyBytes, logLevel: config.logLevel,
   }, log);
+  const ocsp = new OcspResponder({ store, keys, log, now, validityMs: config.ocspValidityMs, peers: ocspListeners });
   const svc: Services = {
-    store, keys, creation, issuance, prep, crl, audit, ocsp, ocspListeners, partitions, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID,
+    store, keys, creation, issuance, prep, crl, audit, ocsp, partitions, publisher, urls, config, tokens: new NextTokens(tokenKey), log, now, uuid: randomUUID,
   };
 
   const resumed = await creation.resumeAll();

@@ -3,14 +3,14 @@
 // memory), kept locally for HTTP and published from that file.
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { caKeyRef, caRevocation, caSigningAlgorithm, visibleStatus } from '../domain/authority.ts';
 import { cdpUri, crlObjectKey, type RevocationUrlSettings } from '../domain/revocation-urls.ts';
 import type { KeyStore } from '../ports/keys.ts';
 import type { ObjectAcl, Publisher } from '../ports/publisher.ts';
 import type { CaRecord, CrlState, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
-import { DirectoryPublisher, moveIntoPlace, temporaryPath } from '../publish/directory.ts';
+import { moveIntoPlace, temporaryPath } from '../publish/directory.ts';
 import { CrlChanged, encodeCrlTbs } from '../x509/crl.ts';
 import { writeCrlFile } from './crl-file.ts';
 import type { TaskRunner } from './runner.ts';
@@ -47,7 +47,8 @@ export interface GeneratedCrl {
 
 export class CrlService {
   private readonly d: CrlDeps;
-  private readonly served: DirectoryPublisher;
+  /** Where served CRLs live: `<servedDir>/crl/<CA or partition id>.crl`. */
+  private readonly crlDir: string;
   private timer: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
   private running: Promise<void> | null = null;
@@ -56,7 +57,7 @@ export class CrlService {
 
   constructor(d: CrlDeps) {
     this.d = d;
-    this.served = new DirectoryPublisher(d.servedDir);
+    this.crlDir = join(d.servedDir, 'crl');
   }
 
   get debounceMs(): number { return this.d.debounceMs; }
@@ -89,7 +90,7 @@ export class CrlService {
   async servedCrl(id: string): Promise<{ file: FileHandle; size: number; modified: Date } | undefined> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
     let file: FileHandle;
-    try { file = await open(join(this.d.servedDir, 'crl', `${id}.crl`), 'r'); } catch { return undefined; }
+    try { file = await open(join(this.crlDir, `${id}.crl`), 'r'); } catch { return undefined; }
     try {
       const st = await file.stat();
       return { file, size: st.size, modified: st.mtime };
@@ -105,7 +106,7 @@ export class CrlService {
    * many files were removed.
    */
   async sweepServed(): Promise<number> {
-    const dir = join(this.d.servedDir, 'crl');
+    const dir = this.crlDir;
     let names: string[];
     try { names = await readdir(dir); } catch { return 0; }
     const live = await this.d.store.read.crls.liveIds();
@@ -216,8 +217,8 @@ export class CrlService {
     const listedAfter = s.thisUpdate ?? thisUpdate;
     const partition = s.partition || null;
     const idp = partition ? cdpUri(rc, partition, ca.region, this.d.urls) ?? undefined : undefined;
-    const served = this.served.pathOf('crl', `${s.partition || ca.id}.crl`);
-    await mkdir(dirname(served), { recursive: true });
+    const served = join(this.crlDir, `${s.partition || ca.id}.crl`);
+    await mkdir(this.crlDir, { recursive: true });
     const signer = await this.d.keys.signer(key);
     for (let attempt = 1; ; attempt++) {
       try {

@@ -25,9 +25,8 @@ export interface Services {
   prep: PrepPool;
   crl: CrlService;
   audit: AuditReports;
+  /** The API port's OCSP responder; its invalidations also reach the dedicated port's listener threads. */
   ocsp: OcspResponder;
-  /** The listener threads of a dedicated OCSP port, when configured (their response caches need invalidating too). */
-  ocspListeners: { invalidate(caArn: string, serial: string): Promise<void> } | null;
   partitions: CrlPartitions;
   publisher: Publisher;
   /** CDP and AIA URL settings (this server's own URL unless configured). */

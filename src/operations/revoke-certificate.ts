@@ -56,13 +56,11 @@ export const revokeCertificate: Handler<'RevokeCertificate'> = async (input, ctx
     await tx.certificates.revoke(arn, serial, at, input.RevocationReason);
     if (!rc?.CrlConfiguration?.Enabled) return false;
     // Coalesced: the first revocation schedules the CRL `debounce` later; those that follow before it ride along.
-    const at2 = ctx.now + svc.crl.debounceMs;
-    await tx.crls.scheduleBy(arn, cert.crlPartition ?? '', at2);
+    await tx.crls.scheduleBy(arn, cert.crlPartition ?? '', ctx.now + svc.crl.debounceMs);
     return true;
   });
-  // Acknowledged only once no OCSP answer cached before the revocation can be served again.
-  svc.ocsp.invalidate(arn, serial);
-  await svc.ocspListeners?.invalidate(arn, serial);
+  // Acknowledged only once no OCSP answer cached before the revocation can be served again, on any port.
+  await svc.ocsp.invalidate(arn, serial);
   if (scheduled) svc.crl.poke();
   svc.log.info('certificate revoked', { ca: arn, serial, reason: input.RevocationReason });
   return {};

@@ -17,7 +17,7 @@ export class DirectoryPublisher implements Publisher {
   }
 
   /** The file an object lands in. */
-  pathOf(bucketName: string, key: string): string {
+  private pathOf(bucketName: string, key: string): string {
     const loc = objectLocation(bucketName, key);
     return join(this.root, loc.bucket, ...loc.key.split('/'));
   }

@@ -1,7 +1,7 @@
 // A Publisher that writes to Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, moto, ...).
-// Byte bodies (CRLs) are one PutObject; streamed bodies (audit reports) are read part by part into a multipart
-// upload, so at most one part (plus the chunk that completed it) is held in memory. A stream that ends before the
-// first part is full is sent as a single PutObject instead. Any failure aborts the multipart upload.
+// Byte bodies are one PutObject; streamed bodies (CRLs read from their file, audit reports) are read part by part into
+// a multipart upload, so at most one part (plus the chunk that completed it) is held in memory. A stream that ends
+// before the first part is full is sent as a single PutObject instead. Any failure aborts the multipart upload.
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,

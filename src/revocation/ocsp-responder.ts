@@ -13,7 +13,15 @@ import {
 } from '../x509/ocsp.ts';
 
 /** `store.read` only: the responder never writes, and runs on reader connections in the OCSP listener threads. */
-export interface OcspDeps { store: { read: Pick<Repositories, 'cas' | 'certificates'> }; keys: KeyStore; log: Logger; now(): number; validityMs: number }
+export interface OcspDeps {
+  store: { read: Pick<Repositories, 'cas' | 'certificates'> };
+  keys: KeyStore;
+  log: Logger;
+  now(): number;
+  validityMs: number;
+  /** Other responders with caches of their own (the OCSP listener threads): each invalidation reaches them too. */
+  peers?: { invalidate(caArn: string, serial: string): Promise<void> } | null;
+}
 
 export interface OcspAnswer {
   body: Uint8Array;
@@ -54,11 +62,15 @@ export class OcspResponder {
 
   constructor(d: OcspDeps) { this.d = d; }
 
-  /** Discards reused responses for a certificate (its status just changed). */
-  invalidate(caArn: string, serial: string): void {
+  /**
+   * Discards reused responses for a certificate (its status just changed), here and in every peer; resolves once no
+   * cached answer from before the change can be served any more.
+   */
+  async invalidate(caArn: string, serial: string): Promise<void> {
     this.generation++;
     const m = this.cache.get(`${caArn}|${serial}`);
     if (m) { this.cached -= m.size; this.cache.delete(`${caArn}|${serial}`); }
+    await this.d.peers?.invalidate(caArn, serial);
   }
 
   /** Answers one DER OCSPRequest with a DER OCSPResponse (OCSP-level errors are responses too). */

@@ -25,8 +25,7 @@ const responder = new OcspResponder({ store: { read }, keys, log, now, validityM
 const server = createOcspServer({ respond: (der) => responder.respond(der), now, drainMax: d.drainMax }, log);
 
 parentPort!.on('message', (m: OcspWorkerCommand) => {
-  responder.invalidate(m.caArn, m.serial);
-  parentPort!.postMessage({ invalidated: m.invalidate } satisfies OcspWorkerMessage);
+  void responder.invalidate(m.caArn, m.serial).then(() => parentPort!.postMessage({ invalidated: m.invalidate } satisfies OcspWorkerMessage));
 });
 server.listen({ host: d.host, port: d.port, reusePort: true }, () => {
   parentPort!.postMessage({ listening: (server.address() as AddressInfo).port } satisfies OcspWorkerMessage);
