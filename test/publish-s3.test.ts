@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import {
-  CreateCertificateAuthorityAuditReportCommand, CreateCertificateAuthorityCommand, DescribeCertificateAuthorityAuditReportCommand,
-  GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand, IssueCertificateCommand,
-  RevokeCertificateCommand, waitUntilAuditReportCreated, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
+  CreateCertificateAuthorityAuditReportCommand, DescribeCertificateAuthorityAuditReportCommand, IssueCertificateCommand,
+  RevokeCertificateCommand, waitUntilAuditReportCreated, type ACMPCAClient,
 } from '@aws-sdk/client-acm-pca';
 import { CreateBucketCommand, GetObjectAclCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { opensslCsr } from './helpers/certs.ts';
 import { startMoto, type Moto } from './helpers/moto.ts';
+import { activeRoot } from './helpers/pki.ts';
 import { sdkClient, sleep, startTestServer, type TestServer } from './helpers/server.ts';
 
 let moto: Moto;
@@ -41,16 +41,7 @@ async function object(key: string): Promise<{ body: Buffer; type: string | undef
 }
 
 test('CRLs and audit reports go to the S3 bucket; a missing bucket fails the report; the S3 secret never reaches the logs', async () => {
-  const arn = (await pca.send(new CreateCertificateAuthorityCommand({
-    CertificateAuthorityType: 'ROOT',
-    CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: 'S3 Root' } },
-    RevocationConfiguration: { CrlConfiguration: { Enabled: true, S3BucketName: 'pki-crls', ExpirationInDays: 7 } },
-  }))).CertificateAuthorityArn!;
-  await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: arn });
-  const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: arn }))).Csr!;
-  const self = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: arn, Csr: enc.encode(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 2 } }));
-  const rootPem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: arn, CertificateArn: self.CertificateArn }))).Certificate!;
-  await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: arn, Certificate: enc.encode(rootPem) }));
+  const { arn } = await activeRoot(pca, { cn: 'S3 Root', revocation: { CrlConfiguration: { Enabled: true, S3BucketName: 'pki-crls', ExpirationInDays: 7 } } });
   const leaf = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: arn, Csr: enc.encode(opensslCsr('/CN=s3.example.com').csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 10 } }));
   await pca.send(new RevokeCertificateCommand({ CertificateAuthorityArn: arn, CertificateSerial: leaf.CertificateArn!.split('/').pop()!, RevocationReason: 'KEY_COMPROMISE' }));
 

@@ -5,11 +5,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateCertificateAuthorityCommand, GetCertificateAuthorityCsrCommand, GetCertificateCommand, ImportCertificateAuthorityCertificateCommand,
-  IssueCertificateCommand, waitUntilCertificateAuthorityCSRCreated, type ACMPCAClient,
-} from '@aws-sdk/client-acm-pca';
+import { GetCertificateCommand, IssueCertificateCommand, type ACMPCAClient } from '@aws-sdk/client-acm-pca';
 import { opensslCsr } from './helpers/certs.ts';
+import { activeRoot } from './helpers/pki.ts';
 import { awsClis, awsEnv, run } from './helpers/process.ts';
 import { sdkClient, startTestServer, tempDir, type TestServer } from './helpers/server.ts';
 
@@ -66,16 +64,7 @@ describe('revocation through the Python clients', { concurrency: true }, () => {
 
   /** An ACTIVE root with OCSP on, and a leaf it issued. */
   async function rootAndLeaf(cn: string): Promise<{ ca: string; caPem: string; leafPem: string; serial: string }> {
-    const ca = (await pca.send(new CreateCertificateAuthorityCommand({
-      CertificateAuthorityType: 'ROOT',
-      CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: { CommonName: cn } },
-      RevocationConfiguration: { OcspConfiguration: { Enabled: true } },
-    }))).CertificateAuthorityArn!;
-    await waitUntilCertificateAuthorityCSRCreated({ client: pca, maxWaitTime: 60, minDelay: 1 }, { CertificateAuthorityArn: ca });
-    const csr = (await pca.send(new GetCertificateAuthorityCsrCommand({ CertificateAuthorityArn: ca }))).Csr!;
-    const self = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: ca, Csr: enc.encode(csr), SigningAlgorithm: 'SHA256WITHECDSA', TemplateArn: 'arn:aws:acm-pca:::template/RootCACertificate/V1', Validity: { Type: 'YEARS', Value: 1 } }));
-    const caPem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: ca, CertificateArn: self.CertificateArn }))).Certificate!;
-    await pca.send(new ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: ca, Certificate: enc.encode(caPem) }));
+    const { arn: ca, pem: caPem } = await activeRoot(pca, { cn, revocation: { OcspConfiguration: { Enabled: true } } });
     const leaf = await pca.send(new IssueCertificateCommand({ CertificateAuthorityArn: ca, Csr: enc.encode(opensslCsr(`/CN=${cn.replace(/ /g, '-')}.example`).csrPem), SigningAlgorithm: 'SHA256WITHECDSA', Validity: { Type: 'DAYS', Value: 7 } }));
     const leafPem = (await pca.send(new GetCertificateCommand({ CertificateAuthorityArn: ca, CertificateArn: leaf.CertificateArn }))).Certificate!;
     return { ca, caPem, leafPem, serial: leaf.CertificateArn!.split('/').pop()! };
