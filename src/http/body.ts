@@ -1,8 +1,21 @@
-// HTTP plumbing shared by the API server and the OCSP listeners: bounded body reads that keep keep-alive
+// HTTP plumbing shared by the API server and the OCSP listeners: timeouts, malformed HTTP, bounded body reads that keep keep-alive
 // connections usable, lingering close, and one-write responses.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { ApiError } from '../contract/errors.ts';
+import type { Logger } from '../protocol/log.ts';
+
+/** Timeouts of every listener: keep-alive longer than common client pools, bounded header and request times. */
+export const SERVER_OPTIONS: ServerOptions = { keepAliveTimeout: 65_000, headersTimeout: 30_000, requestTimeout: 120_000 };
+
+/** A 'clientError' handler: malformed HTTP gets a 400 and the connection closes. */
+export function answerClientError(log: Logger): (err: Error, socket: Duplex) => void {
+  return (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    log.debug('malformed HTTP from client', { error: err.message });
+  };
+}
 
 /** The body goes out as a string: Node then sends head and body in one write instead of a two-buffer writev. */
 export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {

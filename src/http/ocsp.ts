@@ -7,7 +7,7 @@ import { ApiError } from '../contract/errors.ts';
 import type { Logger } from '../protocol/log.ts';
 import type { OcspAnswer } from '../revocation/ocsp-responder.ts';
 import { decodeOcspGetPath } from '../x509/ocsp.ts';
-import { closeAfter, drain, lingerOnClose, readBody, send } from './body.ts';
+import { SERVER_OPTIONS, answerClientError, closeAfter, drain, lingerOnClose, readBody, send } from './body.ts';
 
 export const OCSP_MAX_BODY = 64 * 1024;
 
@@ -73,7 +73,7 @@ export async function serveOcsp(req: IncomingMessage, res: ServerResponse, path:
  * and content type, a GET is one when its path holds a base64 request; GET /healthz answers probes; anything else 404.
  */
 export function createOcspServer(o: OcspEndpoint, log: Logger): Server {
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 30_000, requestTimeout: 120_000 }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const answer = async () => {
       if (req.method === 'GET' && path === '/healthz') {
@@ -90,9 +90,6 @@ export function createOcspServer(o: OcspEndpoint, log: Logger): Server {
       if (!res.headersSent) { res.statusCode = 500; res.end(); } else res.destroy();
     });
   });
-  server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    log.debug('malformed HTTP from client', { error: err.message });
-  });
+  server.on('clientError', answerClientError(log));
   return server;
 }

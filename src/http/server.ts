@@ -10,7 +10,7 @@ import { HANDLERS } from '../operations/index.ts';
 import type { RequestContext, Services } from '../operations/context.ts';
 import { CONTENT_TYPE, errorReply, serialiseOutput } from '../protocol/json.ts';
 import { verifySigV4, type Credential } from '../protocol/sigv4.ts';
-import { closeAfter, drain, lingerOnClose, readBody, send } from './body.ts';
+import { SERVER_OPTIONS, answerClientError, closeAfter, drain, lingerOnClose, readBody, send } from './body.ts';
 import { isOcsp, serveOcsp, type OcspEndpoint } from './ocsp.ts';
 
 const TARGET_PREFIX = 'ACMPrivateCA.';
@@ -26,16 +26,13 @@ export interface ApiServerOptions {
 export function createApiServer(o: ApiServerOptions): Server {
   const { svc } = o;
   const ocspEndpoint: OcspEndpoint = { respond: (der) => svc.ocsp.respond(der), now: () => svc.now(), drainMax: svc.config.maxBodyBytes };
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 30_000, requestTimeout: 120_000 }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     void handle(req, res).catch((e: unknown) => {
       svc.log.error('unhandled error while answering', { error: e });
       if (!res.headersSent) { res.statusCode = 500; res.end(); } else res.destroy();
     });
   });
-  server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    svc.log.debug('malformed HTTP from client', { error: err.message });
-  });
+  server.on('clientError', answerClientError(svc.log));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
