@@ -5,8 +5,8 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { beginSignature, type Signer } from '../ports/keys.ts';
 import type { KeyAlgorithm, SigningAlgorithm } from '../x509/algorithms.ts';
 import { algorithmIdentifier } from '../x509/certificate.ts';
-import { derHeader, type CrlTbs } from '../x509/crl.ts';
-import { bitString, lengthOctets } from '../x509/der.ts';
+import type { CrlTbs } from '../x509/crl.ts';
+import { bitString, derHeader, lengthOctets } from '../x509/der.ts';
 
 /** The longest signature value each key type makes (ECDSA: a DER SEQUENCE of two INTEGERs, shorter at times). */
 const MAX_SIGNATURE: Record<KeyAlgorithm, number> = {

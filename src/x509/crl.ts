@@ -3,7 +3,7 @@
 // memory in proportion to the CRL nor per-entry objects (jobs/crl-file.ts signs and stores the chunks).
 import { algorithmIdentifier, extensionDer } from './certificate.ts';
 import type { SigningAlgorithm } from './algorithms.ts';
-import { ascii, derLength, explicit, implicit, integerOf, lengthOctets, putHeader, putTime, seq, time, timeLength } from './der.ts';
+import { ascii, derHeader, explicit, implicit, integerOf, lengthOctets, putHeader, putTime, seq, time, timeLength } from './der.ts';
 import { authorityKeyIdentifier } from './extensions.ts';
 
 /** RevocationReason (API) → CRLReason (RFC 5280 §5.3.1); REVOCATION.md §1.4. */
@@ -127,7 +127,7 @@ export async function encodeCrlTbs(h: CrlHeader, batches: () => EntrySource, siz
   }
   const fields = [Uint8Array.of(0x02, 0x01, 0x01), algorithmIdentifier(h.signingAlgorithm), h.issuerDer, time(h.thisUpdate), time(h.nextUpdate)];
   const tail = explicit(0, seq(...exts));
-  const listHeader = count === 0 ? new Uint8Array(0) : Uint8Array.of(0x30, ...derLength(listLen));
+  const listHeader = count === 0 ? new Uint8Array(0) : derHeader(0x30, listLen);
   let contents = listHeader.length + (count === 0 ? 0 : listLen) + tail.length;
   for (const p of fields) contents += p.length;
   const head = [derHeader(0x30, contents), ...fields, listHeader];
@@ -182,13 +182,6 @@ const MAX_ENTRY = 2 + 2 + 21 + 17 + 14;
 export class CrlChanged extends Error {
   override name = 'CrlChanged';
   constructor() { super('the revoked certificates changed while the CRL was being written'); }
-}
-
-/** A tag and the length octets for `n` content bytes. */
-export function derHeader(tag: number, n: number): Uint8Array {
-  const out = new Uint8Array(1 + lengthOctets(n));
-  putHeader(out, 0, tag, n);
-  return out;
 }
 
 /** The CRLReason written for an API reason, or null when the entry carries no reasonCode (UNSPECIFIED). */

@@ -59,6 +59,13 @@ export function derLength(n: number): Uint8Array {
   return out;
 }
 
+/** A tag and the length octets for `n` content bytes: a TLV header whose contents are written elsewhere. */
+export function derHeader(tag: number, n: number): Uint8Array {
+  const out = new Uint8Array(1 + lengthOctets(n));
+  putHeader(out, 0, tag, n);
+  return out;
+}
+
 /** One TLV with a single-octet tag whose contents are the concatenation of `parts` (one allocation). */
 export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   let n = 0;
