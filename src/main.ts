@@ -84,7 +84,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   if (resigned) log.info('signing certificates accepted before a restart', { count: resigned });
   const purge = async (atStart = false) => {
     try {
-      if (await purgeExpired(store, now(), log) > 0 || atStart) crl.purged();
+      if (await purgeExpired(store, now(), log) > 0 || atStart) crl.sweep();
     } catch (e) { log.error('purge failed', { error: e }); }
   };
   await purge(true);

@@ -121,8 +121,8 @@ export class CrlService {
     return removed;
   }
 
-  /** A CA was purged: its served CRLs go, in the background. */
-  purged(): void {
+  /** In the background, removes served CRLs that no CA names any more: after a purge, and at start. */
+  sweep(): void {
     void this.d.runner.run('crl sweep', async () => {
       const removed = await this.sweepServed();
       if (removed) this.d.log.info('removed the served CRLs of purged CAs', { count: removed });

@@ -66,7 +66,7 @@ export async function loadCa(ctx: RequestContext, arn: string): Promise<CaRecord
       const cur = await tx.cas.get(arn);
       if (cur?.status === 'DELETED' && cur.restorableUntil !== null && cur.restorableUntil <= ctx.now) await tx.cas.delete(arn);
     });
-    ctx.svc.crl.purged();
+    ctx.svc.crl.sweep();
     throw notFound();
   }
   return ca;
