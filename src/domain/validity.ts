@@ -118,7 +118,8 @@ export function computeValidity(o: {
 }): { notBefore: Date; notAfter: Date } {
   const issuance = Math.floor(o.now / SECOND) * SECOND;
   const notAfter = notAfterOf(o.validity, issuance);
-  const what = `${describe(o.validity, 'Validity')} ends ${isoSeconds(notAfter)}`;
+  // Only error messages use it: formatted when one is thrown, not on every certificate.
+  const what = () => `${describe(o.validity, 'Validity')} ends ${isoSeconds(notAfter)}`;
 
   let notBefore = issuance - BACKDATE;
   const nb = o.validityNotBefore;
@@ -132,19 +133,19 @@ export function computeValidity(o: {
   }
 
   if (notAfter < issuance) {
-    throw fail('InvalidArgsException', `${what}, which is in the past (issuance time ${isoSeconds(issuance)}); choose a notAfter in the future`);
+    throw fail('InvalidArgsException', `${what()}, which is in the past (issuance time ${isoSeconds(issuance)}); choose a notAfter in the future`);
   }
   if (notAfter < issuance + SECOND) {
-    throw fail('InvalidArgsException', `${what}, less than the minimum validity of 1 second after issuance (${isoSeconds(issuance)})`);
+    throw fail('InvalidArgsException', `${what()}, less than the minimum validity of 1 second after issuance (${isoSeconds(issuance)})`);
   }
   if (notBefore >= notAfter) {
     throw fail('InvalidArgsException', `ValidityNotBefore ABSOLUTE ${notBefore / SECOND} starts ${isoSeconds(notBefore)}, which is not before the end of the validity (${isoSeconds(notAfter)}); notBefore must be earlier than notAfter`);
   }
   if (o.issuerNotAfter !== null && notAfter > o.issuerNotAfter) {
-    throw fail('InvalidArgsException', `${what}, after the CA certificate expires (${isoSeconds(o.issuerNotAfter)}); a certificate cannot outlive its issuer`);
+    throw fail('InvalidArgsException', `${what()}, after the CA certificate expires (${isoSeconds(o.issuerNotAfter)}); a certificate cannot outlive its issuer`);
   }
   if (o.shortLived && notAfter - issuance > SHORT_LIVED_MAX) {
-    throw fail('InvalidArgsException', `${what}, ${formatSpan(notAfter - issuance)} after issuance (${isoSeconds(issuance)}); a SHORT_LIVED_CERTIFICATE CA issues certificates valid for at most 7 days`);
+    throw fail('InvalidArgsException', `${what()}, ${formatSpan(notAfter - issuance)} after issuance (${isoSeconds(issuance)}); a SHORT_LIVED_CERTIFICATE CA issues certificates valid for at most 7 days`);
   }
   return { notBefore: new Date(notBefore), notAfter: new Date(notAfter) };
 }
