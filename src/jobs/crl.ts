@@ -10,12 +10,14 @@ import type { KeyStore } from '../ports/keys.ts';
 import type { ObjectAcl, Publisher } from '../ports/publisher.ts';
 import type { CaRecord, CrlState, Store } from '../ports/store.ts';
 import type { Logger } from '../protocol/log.ts';
-import { moveIntoPlace, temporaryPath } from '../publish/directory.ts';
+import { TEMPORARY_SUFFIX, moveIntoPlace, temporaryPath } from '../publish/directory.ts';
 import { CrlChanged, encodeCrlTbs } from '../x509/crl.ts';
 import { writeCrlFile } from './crl-file.ts';
 import type { TaskRunner } from './runner.ts';
 
 const HOUR = 3_600_000;
+/** A served CRL `<id>.crl`, or a temporary file of one being written (group 2). */
+const SERVED_NAME = new RegExp(String.raw`^(.+)\.crl(${TEMPORARY_SUFFIX})?$`);
 const DAY = 86_400_000;
 
 export interface CrlDeps {
@@ -112,7 +114,7 @@ export class CrlService {
     const live = await this.d.store.read.crls.liveIds();
     let removed = 0;
     for (const name of names) {
-      const m = /^(.+)\.crl(\.[0-9a-f]+\.tmp)?$/.exec(name);
+      const m = SERVED_NAME.exec(name);
       if (!m) continue;
       // A temporary file is a write that a crash interrupted, unless it is recent (a write may be in flight).
       if (m[2] ? (await stat(join(dir, name)).then((s) => s.mtimeMs, () => Infinity)) > this.d.now() - HOUR : live.has(m[1]!)) continue;

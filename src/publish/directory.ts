@@ -49,10 +49,13 @@ export class DirectoryPublisher implements Publisher {
   }
 }
 
-/** A new name for a temporary file next to `path`: `<path>.<hex>.tmp`, the pattern start-up sweeps look for. */
+/** A new name for a temporary file next to `path`: `<path>.<hex>.tmp` (TEMPORARY_SUFFIX tells such names apart). */
 export function temporaryPath(path: string): string {
   return `${path}.${randomBytes(6).toString('hex')}.tmp`;
 }
+
+/** The suffix temporaryPath adds, as a RegExp source: for sweeps that remove what an interrupted write left behind. */
+export const TEMPORARY_SUFFIX = String.raw`\.[0-9a-f]{12}\.tmp`;
 
 /**
  * Renames a complete, synced temporary file over `path` and syncs the directory, so that the new name is durable:
